@@ -1,0 +1,165 @@
+"""One function per email: each turns an outbox row into (subject, template, context). Emails are
+rendered when they are sent, from the current data, from a ``.txt`` and ``.html`` template pair."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from .models import OutboundEmail
+
+
+@dataclass(frozen=True)
+class Content:
+    subject: str
+    template: str
+    context: dict
+
+
+def absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def redemption_url(redemption) -> str:
+    from seats.tokens import token_for
+
+    return absolute(reverse("redeem", args=[token_for(redemption.token_nonce)]))
+
+
+def _redemption_context(email: OutboundEmail) -> dict:
+    from seats.models import Redemption
+
+    redemption = Redemption.objects.select_related(
+        "seat__order_line__product", "seat__order__store", "created_by"
+    ).get(pk=email.context["redemption_id"])
+    seat = redemption.seat
+    return {
+        "redemption": redemption,
+        "product": seat.order_line.product,
+        "store": seat.order.store,
+        "sender": redemption.created_by,
+        "link": redemption_url(redemption),
+    }
+
+
+def redemption_link(email: OutboundEmail) -> Content:
+    context = _redemption_context(email)
+    subject = f"{context['sender'].display_name} sent you a seat in {context['product']}"
+    return Content(subject, "emails/redemption_link", context)
+
+
+def redemption_resend(email: OutboundEmail) -> Content:
+    context = _redemption_context(email) | {"resent": True}
+    subject = f"Your new link for {context['product']}"
+    return Content(subject, "emails/redemption_link", context)
+
+
+def redemption_reminder(email: OutboundEmail) -> Content:
+    context = _redemption_context(email) | {"reminder": True}
+    subject = f"Reminder: your seat in {context['product']} is waiting"
+    return Content(subject, "emails/redemption_link", context)
+
+
+def _seat_context(email: OutboundEmail) -> dict:
+    from seats.models import Seat
+
+    seat = Seat.objects.select_related(
+        "order_line__product", "order__store", "learner", "enrollment"
+    ).get(pk=email.context["seat_id"])
+    return {
+        "seat": seat,
+        "product": seat.order_line.product,
+        "store": seat.order.store,
+        "training_url": seat.enrollment.training_url if seat.enrollment else "",
+        "training_page": absolute(reverse("accounts:training")),
+    }
+
+
+def assignment_notice(email: OutboundEmail) -> Content:
+    context = _seat_context(email)
+    return Content(f"You are enrolled in {context['product']}", "emails/assignment_notice", context)
+
+
+def invitation(email: OutboundEmail) -> Content:
+    from accounts.models import User
+
+    user = User.objects.get(pk=email.context["user_id"])
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    context = _seat_context(email) | {
+        "user": user,
+        "set_password_url": absolute(reverse("password_reset_confirm", args=[uid, token])),
+    }
+    subject = f"You have been enrolled in {context['product']}: set up your account"
+    return Content(subject, "emails/invitation", context)
+
+
+def _return_context(email: OutboundEmail) -> dict:
+    from seats.models import ReturnRequest
+
+    request = ReturnRequest.objects.select_related(
+        "seat__order",
+        "seat__order__store",
+        "seat__order_line__product",
+        "seat__learner",
+        "requested_by",
+        "refund",
+    ).get(pk=email.context["return_request_id"])
+    return {
+        "request": request,
+        "seat": request.seat,
+        "product": request.seat.order_line.product,
+        "store": request.seat.order.store,
+        "order_url": absolute(reverse("portal:order", args=[request.seat.order_id])),
+    }
+
+
+def return_requested(email: OutboundEmail) -> Content:
+    context = _return_context(email)
+    subject = f"Return requested: seat {context['seat'].pk} of {context['seat'].order}"
+    return Content(subject, "emails/return_requested", context)
+
+
+def return_decided(email: OutboundEmail) -> Content:
+    context = _return_context(email)
+    decision = context["request"].get_state_display().lower()
+    subject = f"Your return request for {context['product']} was {decision}"
+    return Content(subject, "emails/return_decided", context)
+
+
+BUILDERS = {
+    OutboundEmail.Kind.REDEMPTION_LINK: redemption_link,
+    OutboundEmail.Kind.REDEMPTION_RESEND: redemption_resend,
+    OutboundEmail.Kind.REDEMPTION_REMINDER: redemption_reminder,
+    OutboundEmail.Kind.ASSIGNMENT_NOTICE: assignment_notice,
+    OutboundEmail.Kind.INVITATION: invitation,
+    OutboundEmail.Kind.RETURN_REQUESTED: return_requested,
+    OutboundEmail.Kind.RETURN_DECIDED: return_decided,
+}
+
+
+def render(email: OutboundEmail) -> tuple[str, str, str]:
+    """(subject, text, html) of an outbox row, as it would be sent now."""
+    content = BUILDERS[email.kind](email)
+    context = content.context | {"site_url": settings.SITE_URL}
+    text = render_to_string(f"{content.template}.txt", context)
+    html = render_to_string(f"{content.template}.html", context)
+    return content.subject, text, html
+
+
+def build_message(email: OutboundEmail, *, connection=None) -> EmailMultiAlternatives:
+    subject, text, html = render(email)
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        to=[email.to_email],
+        connection=connection,
+        headers={"X-Seatstore-Email": str(email.pk)},
+    )
+    message.attach_alternative(html, "text/html")
+    return message

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "dev"
+
+urlpatterns = [
+    path("outbox/", views.outbox, name="outbox"),
+]

@@ -1,0 +1,195 @@
+"""What every seat action shares: lock the seat, check who acts, run the transition, write the
+event. Each public service composes these inside one ``transaction.atomic()``."""
+
+from collections.abc import Callable
+from contextlib import contextmanager
+from functools import wraps
+
+from django.db import IntegrityError, transaction
+from django_fsm import ConcurrentTransition, can_proceed
+
+from accounts.models import User
+
+from .. import access
+from ..errors import SeatActionError
+from ..models import Enrollment, Seat, SeatEvent, SupplementalAnswer, SupplementalQuestion
+
+# A refusal names what the seat is and what the person tried, e.g. "This seat is Assigned, so it
+# cannot be emailed."
+VERBS = {
+    SeatEvent.Action.ASSIGN: "assigned",
+    SeatEvent.Action.EMAIL_REDEMPTION: "emailed",
+    SeatEvent.Action.RESEND: "resent (no link is waiting)",
+    SeatEvent.Action.CANCEL_REDEMPTION: "cancelled (no link is waiting)",
+    SeatEvent.Action.REDEEM: "redeemed",
+    SeatEvent.Action.EXPIRE: "expired",
+    SeatEvent.Action.UNASSIGN: "unassigned",
+    SeatEvent.Action.TRANSFER: "transferred",
+    SeatEvent.Action.REQUEST_RETURN: "returned",
+    SeatEvent.Action.APPROVE_RETURN: "approved for return (no return is pending)",
+    SeatEvent.Action.DENY_RETURN: "denied a return (no return is pending)",
+    SeatEvent.Action.REFUND: "refunded (only an available seat can be)",
+}
+
+CONSTRAINT_MESSAGES = {
+    "one_active_enrollment_per_learner_and_product": (
+        "This learner already has an active enrollment in this course; ask a store admin to "
+        "resolve it before assigning."
+    ),
+    "one_live_redemption_per_seat": "A redemption link for this seat was just sent by someone "
+    "else; refresh the page.",
+    "one_pending_return_per_seat": "A return for this seat was just requested; refresh the page.",
+}
+
+
+def refusing_conflicts(func: Callable) -> Callable:
+    """Turn the database's last-line refusals (constraints, concurrent transitions) into the same
+    SeatActionError the rules raise, after the transaction has rolled back."""
+
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except IntegrityError as error:
+            for name, message in CONSTRAINT_MESSAGES.items():
+                if name in str(error):
+                    raise SeatActionError(message) from error
+            raise
+        except ConcurrentTransition as error:
+            raise SeatActionError(
+                "This seat was changed by someone else at the same time; refresh the page."
+            ) from error
+
+    return wrapper
+
+
+def lock_seat(seat: Seat | int) -> Seat:
+    """The seat, re-read under a row lock, with what the rules need to look at."""
+    seat_id = seat if isinstance(seat, int) else seat.pk
+    return (
+        Seat.objects.select_for_update(of=("self",))
+        .select_related(
+            "order__store", "order__buyer", "order_line__product", "enrollment", "learner"
+        )
+        .get(pk=seat_id)
+    )
+
+
+@contextmanager
+def acting_on(seat: Seat | int, *, actor: User | None, expected_version: int | None = None):
+    """Open the transaction, lock the seat and check that the actor may manage it.
+    ``actor=None`` is the system (expiry, reminders)."""
+    with transaction.atomic():
+        locked = lock_seat(seat)
+        if actor is not None and not access.can_manage_seat(actor, locked):
+            raise SeatActionError("You don't manage this seat.")
+        if expected_version is not None and expected_version != locked.version:
+            raise SeatActionError(
+                "This seat changed since you opened the page; review it and try again."
+            )
+        yield locked
+
+
+def require_store_admin(actor: User) -> None:
+    if not access.is_store_admin(actor):
+        raise SeatActionError("Only a store admin can do this.")
+
+
+def transition(
+    seat: Seat,
+    action: SeatEvent.Action,
+    method: str,
+    *,
+    actor: User | None,
+    details: dict | None = None,
+    **kwargs,
+) -> SeatEvent:
+    """Run one FSM transition on a locked seat, save it and write its event."""
+    require_can(seat, action, method)
+    from_status = seat.status
+    getattr(seat, method)(**kwargs)
+    seat.save()
+    return record_event(seat, action, from_status=from_status, actor=actor, details=details)
+
+
+def require_can(seat: Seat, action: SeatEvent.Action, method: str) -> None:
+    """Refuse, with the seat's current state, a transition the state graph does not allow."""
+    if not can_proceed(getattr(seat, method)):
+        raise SeatActionError(
+            f"This seat is {seat.get_status_display()}, so it cannot be {VERBS[action]}. "
+            "Refresh the page to see its current state."
+        )
+
+
+def record_event(
+    seat: Seat,
+    action: SeatEvent.Action,
+    *,
+    from_status: str,
+    actor: User | None,
+    details: dict | None = None,
+) -> SeatEvent:
+    return SeatEvent.objects.create(
+        seat=seat,
+        action=action,
+        from_status=from_status,
+        to_status=seat.status,
+        actor=actor,
+        details=details or {},
+    )
+
+
+def require_paid(seat: Seat) -> None:
+    if not seat.order.is_paid:
+        raise SeatActionError(
+            f"Order {seat.order.number} is awaiting payment; its seats can be assigned or "
+            "emailed once it is paid."
+        )
+
+
+def require_no_active_enrollment(learner: User | None, product, *, who: str) -> None:
+    if learner is None:
+        return
+    if Enrollment.objects.filter(
+        learner=learner, product=product, status__in=Enrollment.ACTIVE
+    ).exists():
+        raise SeatActionError(
+            f"{who} already has an active enrollment in {product}; ask a store admin to "
+            "resolve it before assigning this seat."
+        )
+
+
+def questions_for(product) -> list[SupplementalQuestion]:
+    """The active questions of a product: its own and its store's."""
+    from django.db.models import Q
+
+    return list(
+        SupplementalQuestion.objects.filter(store_id=product.store_id, is_active=True).filter(
+            Q(product__isnull=True) | Q(product_id=product.pk)
+        )
+    )
+
+
+def clean_answers(product, answers: dict | None) -> dict[SupplementalQuestion, str]:
+    """Check the answers against the product's questions; refuse with the first problem."""
+    answers = {str(key): (value or "").strip() for key, value in (answers or {}).items()}
+    cleaned = {}
+    for question in questions_for(product):
+        value = answers.get(str(question.pk), "")
+        if not value:
+            if question.required:
+                raise SeatActionError(f"Answer the required question “{question.prompt}”.")
+            continue
+        if question.choice_list and value not in question.choice_list:
+            raise SeatActionError(f"“{value}” is not one of the choices for “{question.prompt}”.")
+        cleaned[question] = value[:1000]
+    return cleaned
+
+
+def save_answers(seat: Seat, learner: User, answers: dict[SupplementalQuestion, str]) -> None:
+    SupplementalAnswer.objects.bulk_create(
+        [
+            SupplementalAnswer(seat=seat, question=q, learner=learner, value=v)
+            for q, v in answers.items()
+        ]
+    )

@@ -1,0 +1,137 @@
+"""Assign, unassign and transfer: the agent hands a seat to a named learner directly."""
+
+from accounts.models import User
+from groups.models import PurchasingGroup
+from notifications.models import OutboundEmail
+from notifications.services import queue_email
+
+from ..campus import campus
+from ..errors import SeatActionError
+from ..models import Enrollment, Seat, SeatEvent
+from ._base import (
+    acting_on,
+    clean_answers,
+    refusing_conflicts,
+    require_can,
+    require_no_active_enrollment,
+    require_paid,
+    save_answers,
+    transition,
+)
+from .learners import find_or_invite_learner
+from .ownership import apply_owner_group
+
+
+@refusing_conflicts
+def assign_seat(
+    *,
+    seat: Seat | int,
+    actor: User,
+    email: str,
+    first_name: str = "",
+    last_name: str = "",
+    answers: dict | None = None,
+    owner_group: PurchasingGroup | None = None,
+    expected_version: int | None = None,
+) -> Seat:
+    """Give an available seat to the learner with this email, enrolling them at once. An unknown
+    email gets an account and an invitation instead of the assignment notice."""
+    with acting_on(seat, actor=actor, expected_version=expected_version) as seat:
+        require_can(seat, SeatEvent.Action.ASSIGN, "assign")
+        require_paid(seat)
+        product = seat.order_line.product
+        cleaned = clean_answers(product, answers)
+        learner, created = find_or_invite_learner(email, first_name=first_name, last_name=last_name)
+        require_no_active_enrollment(learner, product, who=learner.email)
+        if owner_group is not None and owner_group.pk != seat.owner_group_id:
+            apply_owner_group(seat, owner_group, actor=actor)
+        enrollment = campus().enroll(learner=learner, product=product, seat=seat)
+        transition(
+            seat,
+            SeatEvent.Action.ASSIGN,
+            "assign",
+            actor=actor,
+            details={"learner": learner.email},
+            learner=learner,
+            enrollment=enrollment,
+        )
+        save_answers(seat, learner, cleaned)
+        notify_learner(seat, learner, invited=created)
+    return seat
+
+
+def notify_learner(seat: Seat, learner: User, *, invited: bool) -> None:
+    kind = OutboundEmail.Kind.INVITATION if invited else OutboundEmail.Kind.ASSIGNMENT_NOTICE
+    queue_email(kind=kind, to=learner.email, context={"seat_id": seat.pk, "user_id": learner.pk})
+
+
+def require_releasable(seat: Seat) -> None:
+    """A seat goes back only while its learner has not started, and never mid-return."""
+    if seat.status == Seat.Status.RETURN_PENDING:
+        raise SeatActionError(
+            "A return request for this seat is pending; wait for the store's decision first."
+        )
+    if seat.status == Seat.Status.ASSIGNED and seat.enrollment.status != (
+        Enrollment.Status.NOT_STARTED
+    ):
+        raise SeatActionError(
+            f"{seat.learner.email} has already started {seat.order_line.product}; a seat can "
+            "only be unassigned or transferred before the learner starts. Request a return "
+            "instead."
+        )
+
+
+@refusing_conflicts
+def unassign_seat(*, seat: Seat | int, actor: User, expected_version: int | None = None) -> Seat:
+    """Take an assigned seat back: its enrollment is withdrawn and the seat is available."""
+    with acting_on(seat, actor=actor, expected_version=expected_version) as seat:
+        require_releasable(seat)
+        enrollment, learner = seat.enrollment, seat.learner
+        transition(
+            seat,
+            SeatEvent.Action.UNASSIGN,
+            "unassign",
+            actor=actor,
+            details={"learner": learner.email if learner else None},
+        )
+        if enrollment is not None:
+            campus().withdraw(enrollment)
+    return seat
+
+
+@refusing_conflicts
+def transfer_seat(
+    *,
+    seat: Seat | int,
+    actor: User,
+    email: str,
+    first_name: str = "",
+    last_name: str = "",
+    answers: dict | None = None,
+    expected_version: int | None = None,
+) -> Seat:
+    """Unassign and assign to someone else as one action: nobody else can take the seat between."""
+    with acting_on(seat, actor=actor, expected_version=expected_version) as seat:
+        require_releasable(seat)
+        require_can(seat, SeatEvent.Action.TRANSFER, "transfer")
+        product = seat.order_line.product
+        cleaned = clean_answers(product, answers)
+        learner, created = find_or_invite_learner(email, first_name=first_name, last_name=last_name)
+        previous_learner, previous_enrollment = seat.learner, seat.enrollment
+        if learner.pk == previous_learner.pk:
+            raise SeatActionError(f"This seat is already assigned to {learner.email}.")
+        require_no_active_enrollment(learner, product, who=learner.email)
+        campus().withdraw(previous_enrollment)
+        enrollment = campus().enroll(learner=learner, product=product, seat=seat)
+        transition(
+            seat,
+            SeatEvent.Action.TRANSFER,
+            "transfer",
+            actor=actor,
+            details={"from_learner": previous_learner.email, "to_learner": learner.email},
+            learner=learner,
+            enrollment=enrollment,
+        )
+        save_answers(seat, learner, cleaned)
+        notify_learner(seat, learner, invited=created)
+    return seat

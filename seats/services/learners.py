@@ -1,0 +1,30 @@
+"""Finding or creating the learner an agent names by email."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from accounts.models import User, normalize_email
+
+from ..errors import SeatActionError
+
+
+def clean_email(email: str) -> str:
+    email = normalize_email(email)
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise SeatActionError(f"“{email}” is not a valid email address.") from None
+    return email
+
+
+def find_or_invite_learner(email: str, *, first_name: str = "", last_name: str = ""):
+    """(user, created). A new learner gets an unusable password: they set one from the
+    invitation email (hashing a password per imported row is a trap, DESIGN §7)."""
+    email = clean_email(email)
+    user = User.objects.filter(email=email).first()
+    if user is not None:
+        return user, False
+    user = User.objects.create_user(
+        email=email, first_name=first_name.strip()[:150], last_name=last_name.strip()[:150]
+    )
+    return user, True

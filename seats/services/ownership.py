@@ -1,0 +1,80 @@
+"""The owner group of a seat: who manages it. It may change until the seat is assigned."""
+
+from django.db import transaction
+from django.db.models import F
+
+from accounts.models import User
+from groups.models import PurchasingGroup
+from orders.models import Order
+
+from .. import access
+from ..errors import SeatActionError
+from ..models import Seat, SeatEvent
+from ._base import acting_on, refusing_conflicts, require_store_admin
+
+
+def apply_owner_group(seat: Seat, group: PurchasingGroup, *, actor: User) -> None:
+    """Change a locked seat's group after checking the rules; writes the event."""
+    if seat.is_held:
+        raise SeatActionError(
+            "The owner group of an assigned seat cannot be changed; unassign it first."
+        )
+    if group.store_id != seat.order.store_id:
+        raise SeatActionError(f"{group} is not a purchasing group of {seat.order.store}.")
+    if not access.is_store_admin(actor) and not access.is_agent_of(actor, group.pk):
+        raise SeatActionError(f"You are not a purchasing agent of {group}.")
+    previous = seat.owner_group
+    seat.owner_group = group
+    seat.version += 1
+    seat.save(update_fields=["owner_group", "version", "updated_at"])
+    SeatEvent.objects.create(
+        seat=seat,
+        action=SeatEvent.Action.CHANGE_OWNER_GROUP,
+        from_status=seat.status,
+        to_status=seat.status,
+        actor=actor,
+        details={"from_group": previous.name if previous else None, "to_group": group.name},
+    )
+
+
+@refusing_conflicts
+def change_seat_owner_group(
+    *, seat: Seat | int, actor: User, group: PurchasingGroup, expected_version: int | None = None
+) -> Seat:
+    with acting_on(seat, actor=actor, expected_version=expected_version) as seat:
+        if seat.owner_group_id == group.pk:
+            return seat
+        apply_owner_group(seat, group, actor=actor)
+    return seat
+
+
+@transaction.atomic
+def set_order_owner_group(*, order: Order, actor: User, group: PurchasingGroup) -> tuple[int, int]:
+    """Admins set the group of every seat of an order that is not assigned yet, in one UPDATE.
+    Returns (changed, kept): kept seats are held by learners and keep their group."""
+    require_store_admin(actor)
+    if group.store_id != order.store_id:
+        raise SeatActionError(f"{group} is not a purchasing group of {order.store}.")
+    seats = Seat.objects.select_for_update(of=("self",)).filter(order=order)
+    movable = list(
+        seats.exclude(status__in=Seat.HELD)
+        .exclude(owner_group=group)
+        .values_list("pk", "status", "owner_group__name")
+    )
+    kept = Seat.objects.filter(order=order, status__in=Seat.HELD).exclude(owner_group=group).count()
+    ids = [pk for pk, _, _ in movable]
+
+    Seat.objects.filter(pk__in=ids).update(owner_group=group, version=F("version") + 1)
+    SeatEvent.objects.bulk_create(
+        SeatEvent(
+            seat_id=pk,
+            action=SeatEvent.Action.CHANGE_OWNER_GROUP,
+            from_status=status,
+            to_status=status,
+            actor=actor,
+            details={"from_group": previous, "to_group": group.name},
+        )
+        for pk, status, previous in movable
+    )
+    Order.objects.filter(pk=order.pk).update(owner_group=group)
+    return len(ids), kept

@@ -1,0 +1,303 @@
+"""Redemption links: email, resend, cancel, redeem; and the system's expiry and reminders."""
+
+import enum
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from notifications.models import OutboundEmail
+from notifications.services import queue_email
+from orders.models import Store
+
+from ..campus import campus
+from ..errors import SeatActionError
+from ..models import Redemption, Seat, SeatEvent
+from ..tokens import hash_token, new_nonce, token_for
+from ._base import (
+    acting_on,
+    clean_answers,
+    lock_seat,
+    record_event,
+    refusing_conflicts,
+    require_can,
+    require_no_active_enrollment,
+    require_paid,
+    save_answers,
+    transition,
+)
+from .assignment import notify_learner
+from .learners import clean_email
+
+MESSAGE_MAX_LENGTH = 500
+
+
+class LinkProblem(enum.Enum):
+    """Why a link does not work. A used link and an unknown one are both INVALID on purpose: the
+    page must not tell a guesser which tokens ever existed."""
+
+    INVALID = "invalid"
+    EXPIRED = "expired"
+    CANCELLED = "cancelled"
+    REPLACED = "replaced"
+
+
+class LinkError(SeatActionError):
+    def __init__(self, problem: LinkProblem, redemption: Redemption | None = None):
+        messages = {
+            LinkProblem.INVALID: "This link is not valid. It may have been used already.",
+            LinkProblem.EXPIRED: "This link has expired.",
+            LinkProblem.CANCELLED: "This link was cancelled by the person who sent it.",
+            LinkProblem.REPLACED: "This link was replaced by a newer one; use the link in the "
+            "most recent email.",
+        }
+        super().__init__(messages[problem])
+        self.problem = problem
+        self.redemption = redemption
+
+
+def check_link(token: str) -> Redemption:
+    """The live redemption behind a token, or LinkError saying why the link does not work."""
+    redemption = (
+        Redemption.objects.select_related(
+            "seat__order__store", "seat__order_line__product", "created_by"
+        )
+        .filter(token_hash=hash_token(token or ""))
+        .first()
+    )
+    if redemption is None or redemption.state == Redemption.State.REDEEMED:
+        raise LinkError(LinkProblem.INVALID)
+    if redemption.state == Redemption.State.CANCELLED:
+        raise LinkError(LinkProblem.CANCELLED, redemption)
+    if redemption.state == Redemption.State.REPLACED:
+        raise LinkError(LinkProblem.REPLACED, redemption)
+    if redemption.state == Redemption.State.EXPIRED or redemption.expires_at <= timezone.now():
+        raise LinkError(LinkProblem.EXPIRED, redemption)
+    return redemption
+
+
+def _issue_link(
+    seat: Seat, *, email: str, message: str, actor: User, replaces: Redemption | None = None
+) -> Redemption:
+    nonce = new_nonce()
+    now = timezone.now()
+    return Redemption.objects.create(
+        seat=seat,
+        recipient_email=email,
+        message=message,
+        created_by=actor,
+        token_nonce=nonce,
+        token_hash=hash_token(token_for(nonce)),
+        replaces=replaces,
+        expires_at=now + timedelta(days=seat.order.store.redemption_link_lifetime_days),
+        send_count=1,
+        last_sent_at=now,
+    )
+
+
+def _send_link(redemption: Redemption, kind: OutboundEmail.Kind) -> None:
+    queue_email(
+        kind=kind,
+        to=redemption.recipient_email,
+        context={"redemption_id": redemption.pk},
+        redemption=redemption,
+    )
+
+
+def _live_link(seat: Seat) -> Redemption:
+    redemption = (
+        Redemption.objects.select_for_update()
+        .filter(seat=seat, state=Redemption.State.PENDING)
+        .first()
+    )
+    if redemption is None:
+        raise SeatActionError("This seat has no redemption link waiting; refresh the page.")
+    return redemption
+
+
+def _end_link(redemption: Redemption, state: Redemption.State) -> None:
+    redemption.state = state
+    redemption.ended_at = timezone.now()
+    redemption.save(update_fields=["state", "ended_at"])
+
+
+@refusing_conflicts
+def email_redemption(
+    *,
+    seat: Seat | int,
+    actor: User,
+    email: str,
+    message: str = "",
+    expected_version: int | None = None,
+) -> Redemption:
+    """Email a link for an available seat; the seat awaits the recipient until redeemed."""
+    with acting_on(seat, actor=actor, expected_version=expected_version) as seat:
+        require_can(seat, SeatEvent.Action.EMAIL_REDEMPTION, "email_redemption")
+        require_paid(seat)
+        email = clean_email(email)
+        message = (message or "").strip()
+        if len(message) > MESSAGE_MAX_LENGTH:
+            raise SeatActionError(
+                f"The message is {len(message)} characters long; keep it to {MESSAGE_MAX_LENGTH}."
+            )
+        require_no_active_enrollment(
+            User.objects.filter(email=email).first(), seat.order_line.product, who=email
+        )
+        redemption = _issue_link(seat, email=email, message=message, actor=actor)
+        transition(
+            seat,
+            SeatEvent.Action.EMAIL_REDEMPTION,
+            "email_redemption",
+            actor=actor,
+            details={"recipient": email, "redemption_id": redemption.pk},
+        )
+        _send_link(redemption, OutboundEmail.Kind.REDEMPTION_LINK)
+    return redemption
+
+
+@refusing_conflicts
+def resend_redemption(
+    *, seat: Seat | int, actor: User, expected_version: int | None = None
+) -> Redemption:
+    """Send a fresh link to the same recipient; the old link stops working at once."""
+    with acting_on(seat, actor=actor, expected_version=expected_version) as seat:
+        require_can(seat, SeatEvent.Action.RESEND, "resend_redemption")
+        old = _live_link(seat)
+        _end_link(old, Redemption.State.REPLACED)
+        redemption = _issue_link(
+            seat, email=old.recipient_email, message=old.message, actor=actor, replaces=old
+        )
+        transition(
+            seat,
+            SeatEvent.Action.RESEND,
+            "resend_redemption",
+            actor=actor,
+            details={"recipient": old.recipient_email, "redemption_id": redemption.pk},
+        )
+        _send_link(redemption, OutboundEmail.Kind.REDEMPTION_RESEND)
+    return redemption
+
+
+@refusing_conflicts
+def cancel_redemption(
+    *, seat: Seat | int, actor: User, expected_version: int | None = None
+) -> Seat:
+    """Kill the emailed link at once and make the seat available again."""
+    with acting_on(seat, actor=actor, expected_version=expected_version) as seat:
+        require_can(seat, SeatEvent.Action.CANCEL_REDEMPTION, "cancel_redemption")
+        link = _live_link(seat)
+        _end_link(link, Redemption.State.CANCELLED)
+        transition(
+            seat,
+            SeatEvent.Action.CANCEL_REDEMPTION,
+            "cancel_redemption",
+            actor=actor,
+            details={"recipient": link.recipient_email, "redemption_id": link.pk},
+        )
+    return seat
+
+
+@refusing_conflicts
+def redeem_link(*, token: str, user: User, answers: dict | None = None) -> Seat:
+    """The recipient, logged in, takes the seat: it is assigned to them and they are enrolled."""
+    found = check_link(token)
+    with transaction.atomic():
+        seat = lock_seat(found.seat_id)
+        redemption = Redemption.objects.select_for_update().get(pk=found.pk)
+        check_link(token)  # again, under the lock: a concurrent redemption may have won
+        store = seat.order.store
+        if store.require_matching_redeemer_email and user.email != redemption.recipient_email:
+            raise SeatActionError(
+                f"This link was sent to {redemption.recipient_email}, but you are signed in as "
+                f"{user.email}. Sign out and sign in (or register) with "
+                f"{redemption.recipient_email}."
+            )
+        require_paid(seat)
+        product = seat.order_line.product
+        cleaned = clean_answers(product, answers)
+        require_no_active_enrollment(user, product, who="You")
+        enrollment = campus().enroll(learner=user, product=product, seat=seat)
+        transition(
+            seat,
+            SeatEvent.Action.REDEEM,
+            "redeem",
+            actor=user,
+            details={"recipient": redemption.recipient_email, "redemption_id": redemption.pk},
+            learner=user,
+            enrollment=enrollment,
+        )
+        redemption.state = Redemption.State.REDEEMED
+        redemption.redeemed_by = user
+        redemption.redeemed_at = redemption.ended_at = timezone.now()
+        redemption.save(update_fields=["state", "redeemed_by", "redeemed_at", "ended_at"])
+        save_answers(seat, user, cleaned)
+        notify_learner(seat, user, invited=False)
+    return seat
+
+
+def expire_redemptions(*, now=None, limit: int = 1000) -> int:
+    """Return the seats of links past their lifetime to available; returns how many expired."""
+    now = now or timezone.now()
+    due = Redemption.objects.filter(state=Redemption.State.PENDING, expires_at__lte=now)
+    expired = 0
+    for redemption_id, seat_id in due.values_list("pk", "seat_id")[:limit]:
+        with transaction.atomic():
+            seat = lock_seat(seat_id)
+            link = Redemption.objects.select_for_update().get(pk=redemption_id)
+            if link.state != Redemption.State.PENDING or link.expires_at > now:
+                continue
+            _end_link(link, Redemption.State.EXPIRED)
+            transition(
+                seat,
+                SeatEvent.Action.EXPIRE,
+                "expire",
+                actor=None,
+                details={"recipient": link.recipient_email, "redemption_id": link.pk},
+            )
+            expired += 1
+    return expired
+
+
+def remind_redemptions(*, now=None) -> int:
+    """Email the same link again to recipients who have not redeemed it, at each store's
+    interval and at most its number of times. A reminder does not extend the link's life."""
+    now = now or timezone.now()
+    reminded = 0
+    stores = Store.objects.filter(reminder_interval_days__gt=0, max_reminders__gt=0)
+    for store in stores:
+        due = Redemption.objects.filter(
+            seat__order__store=store,
+            state=Redemption.State.PENDING,
+            expires_at__gt=now,
+            reminders_sent__lt=store.max_reminders,
+            last_sent_at__lte=now - timedelta(days=store.reminder_interval_days),
+        )
+        for redemption_id in due.values_list("pk", flat=True):
+            reminded += _remind(redemption_id, store, now)
+    return reminded
+
+
+def _remind(redemption_id: int, store: Store, now) -> int:
+    with transaction.atomic():
+        link = (
+            Redemption.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("seat")
+            .filter(pk=redemption_id, state=Redemption.State.PENDING)
+            .first()
+        )
+        if link is None or link.reminders_sent >= store.max_reminders:
+            return 0
+        link.reminders_sent += 1
+        link.send_count += 1
+        link.last_sent_at = now
+        link.save(update_fields=["reminders_sent", "send_count", "last_sent_at"])
+        record_event(
+            link.seat,
+            SeatEvent.Action.REMIND,
+            from_status=link.seat.status,
+            actor=None,
+            details={"recipient": link.recipient_email, "reminder": link.reminders_sent},
+        )
+        _send_link(link, OutboundEmail.Kind.REDEMPTION_REMINDER)
+    return 1

@@ -1,0 +1,47 @@
+import pytest
+
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_local(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.SITE_URL = "http://testserver"
+    settings.CAMPUS_BASE_URL = "http://testserver/campus"
+
+
+@pytest.fixture
+def group(db):
+    return factories.PurchasingGroupFactory()
+
+
+@pytest.fixture
+def store(group):
+    return group.store
+
+
+@pytest.fixture
+def agent(group):
+    return factories.make_agent(group, email="agent@example.com")
+
+
+@pytest.fixture
+def order(agent, group):
+    return factories.make_order(seats=5, buyer=agent, group=group)
+
+
+@pytest.fixture
+def other_agent(db):
+    """An agent of another organization, in another store."""
+    return factories.make_agent(email="stranger@example.org")
+
+
+@pytest.fixture
+def store_admin(db):
+    return factories.make_store_admin(email="admin@example.com")
+
+
+@pytest.fixture
+def learner(db):
+    return factories.UserFactory(email="learner@example.com")

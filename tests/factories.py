@@ -1,0 +1,167 @@
+"""Valid objects in one call. Seats in a given state are reached through the services, so their
+events, enrollments and links are what the real actions leave behind."""
+
+from decimal import Decimal
+
+import factory
+from django.contrib.auth.models import Permission
+
+from accounts.models import User
+from groups.models import GroupMembership, PurchasingGroup
+from orders import services as order_services
+from orders.models import Order, Product, PurchasingAgentAgreement, Store
+from seats import services
+from seats.models import Seat, SupplementalQuestion
+
+PASSWORD = "correct-horse-battery"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.com")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+def make_store_admin(**kwargs) -> User:
+    """A staff user with the permissions a store admin is given (not a superuser)."""
+    user = UserFactory(is_staff=True, **kwargs)
+    codenames = [
+        f"{verb}_{model}"
+        for verb in ("view", "change", "add")
+        for model in (
+            "seat",
+            "order",
+            "orderline",
+            "returnrequest",
+            "refund",
+            "purchasinggroup",
+            "groupmembership",
+            "store",
+            "product",
+            "purchasingagentagreement",
+            "seatevent",
+            "redemption",
+            "enrollment",
+            "supplementalquestion",
+        )
+    ]
+    user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
+    return User.objects.get(pk=user.pk)  # fresh, without the permission cache
+
+
+class StoreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Store
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Store {n}")
+    slug = factory.Sequence(lambda n: f"store-{n}")
+    sale_model = Store.SaleModel.WHOLESALE
+    support_email = factory.LazyAttribute(lambda s: f"support@{s.slug}.example.com")
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Product
+
+    store = factory.SubFactory(StoreFactory)
+    name = factory.Sequence(lambda n: f"Course {n}")
+    sku = factory.Sequence(lambda n: f"SKU-{n:04d}")
+    unit_price = Decimal("120.00")
+    campus_course_ref = factory.Sequence(lambda n: f"course-{n}")
+
+
+class PurchasingGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PurchasingGroup
+
+    store = factory.SubFactory(StoreFactory)
+    name = factory.Sequence(lambda n: f"Group {n}")
+
+
+class GroupMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GroupMembership
+
+    group = factory.SubFactory(PurchasingGroupFactory)
+    user = factory.SubFactory(UserFactory)
+
+
+class AgreementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PurchasingAgentAgreement
+
+    user = factory.SubFactory(UserFactory)
+    store = factory.SubFactory(StoreFactory)
+    status = PurchasingAgentAgreement.Status.ACTIVE
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SupplementalQuestion
+
+    store = factory.SubFactory(StoreFactory)
+    prompt = factory.Sequence(lambda n: f"Question {n}?")
+    required = True
+
+
+def make_agent(group: PurchasingGroup | None = None, **kwargs) -> User:
+    """A purchasing agent of ``group`` (a new one in a new store by default), with an agreement."""
+    group = group or PurchasingGroupFactory()
+    agent = UserFactory(**kwargs)
+    GroupMembershipFactory(group=group, user=agent)
+    AgreementFactory(user=agent, store=group.store)
+    return agent
+
+
+def make_order(
+    *,
+    seats: int = 3,
+    buyer: User | None = None,
+    group: PurchasingGroup | None = None,
+    product: Product | None = None,
+    paid: bool = True,
+) -> Order:
+    """An order of ``seats`` seats of one product, owned by ``group`` and bought by one of its
+    agents, paid unless told otherwise."""
+    group = group or PurchasingGroupFactory()
+    buyer = buyer or make_agent(group)
+    product = product or ProductFactory(store=group.store)
+    order = order_services.create_order(
+        store=group.store, buyer=buyer, items=[(product, seats)], owner_group=group
+    )
+    if paid:
+        order_services.mark_order_paid(order=order, actor=buyer)
+    return order
+
+
+def make_seat(
+    status: str = Seat.Status.AVAILABLE,
+    *,
+    order: Order | None = None,
+    learner_email: str = "learner@example.com",
+) -> Seat:
+    """A seat brought to ``status`` by the services, acting as the order's buyer (and a store
+    admin where only an admin may act)."""
+    order = order or make_order(seats=1)
+    seat = order.seats.filter(status=Seat.Status.AVAILABLE).first()
+    buyer = order.buyer
+    if status == Seat.Status.AWAITING:
+        services.email_redemption(seat=seat, actor=buyer, email=learner_email)
+    elif status in (Seat.Status.ASSIGNED, Seat.Status.RETURN_PENDING):
+        services.assign_seat(seat=seat, actor=buyer, email=learner_email)
+        if status == Seat.Status.RETURN_PENDING:
+            services.request_return(seat=seat, actor=buyer, reason="Left the company")
+    elif status == Seat.Status.RETURNED:
+        services.refund_seat(seat=seat, actor=make_store_admin())
+    return Seat.objects.get(pk=seat.pk)
