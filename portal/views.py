@@ -14,3 +14,8 @@ def order_list(request):
 def order_detail(request, order_id: int):
     order = access_order(request.user, order_id)
     return render(request, "portal/order_detail.html", {"order": order})
+
+
+@login_required
+def group_list(request):
+    return render(request, "portal/order_list.html", {"orders": []})

@@ -6,6 +6,6 @@ app_name = "campus"
 
 urlpatterns = [
     path(
-        "courses/<str:course>/enrollments/<int:enrollment_id>/", campus_views.course, name="course"
+        "courses/<str:course>/enrollments/<uuid:enrollment_id>/", campus_views.course, name="course"
     ),
 ]

@@ -7,7 +7,7 @@ from .models import Enrollment
 
 
 @login_required
-def course(request, course: str, enrollment_id: int):
+def course(request, course: str, enrollment_id):
     enrollment = get_object_or_404(
         Enrollment.objects.select_related("product"),
         pk=enrollment_id,

@@ -1,6 +1,8 @@
 """Seats and their lifecycle. Models hold data, invariants and the state graph; the services in
 ``seats/services`` decide who may move a seat and what else happens when it moves."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -242,6 +244,7 @@ class Enrollment(models.Model):
 
     ACTIVE = (Status.NOT_STARTED, Status.IN_PROGRESS)
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     learner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="enrollments"
     )
