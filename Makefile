@@ -1,0 +1,47 @@
+# Seatstore. `make` lists the targets.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/seatstore
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test lint format services chromium migrations-check bench
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed ## Create .venv and install the pinned dependencies
+
+run: install ## Embedded default: SQLite, eager tasks, local outbox, demo data; serves on :8000
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@echo "Seatstore: http://127.0.0.1:$(PORT)/   admin: http://127.0.0.1:$(PORT)/admin/   outbox: http://127.0.0.1:$(PORT)/dev/outbox/"
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: install services chromium ## Whole suite on PostgreSQL with Redis, a Celery worker and chromium
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest
+
+lint: install ## ruff check and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install ## ruff format and fix
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+services: ## Start PostgreSQL and Redis if they are not running
+	@scripts/ensure-services
+
+chromium: ## Install Debian's chromium for the browser tests (skipped when present)
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium)
