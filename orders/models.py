@@ -126,6 +126,10 @@ class PurchasingAgentAgreement(models.Model):
 
 
 class Order(models.Model):
+    class Kind(models.TextChoices):
+        BULK = "bulk", "Bulk (seats for others)"
+        RETAIL = "retail", "Retail (one seat for the buyer)"
+
     class Status(models.TextChoices):
         AWAITING_PAYMENT = "awaiting_payment", "Awaiting payment"
         PAID = "paid", "Paid"
@@ -144,6 +148,12 @@ class Order(models.Model):
         related_name="orders",
         help_text="The purchasing group chosen at checkout; each seat records its own.",
     )
+    kind = models.CharField(
+        max_length=10,
+        choices=Kind.choices,
+        default=Kind.BULK,
+        help_text="Decided at checkout: a retail order's seat goes to its buyer once paid.",
+    )
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.AWAITING_PAYMENT
     )
@@ -160,6 +170,10 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def is_retail(self) -> bool:
+        return self.kind == self.Kind.RETAIL
 
     @property
     def is_paid(self) -> bool:

@@ -6,4 +6,6 @@ app_name = "shop"
 
 urlpatterns = [
     path("", views.catalog, name="catalog"),
+    path("products/<int:product_id>/", views.product_detail, name="product"),
+    path("orders/<int:order_id>/placed/", views.order_placed, name="order_placed"),
 ]
