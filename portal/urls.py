@@ -1,11 +1,15 @@
 from django.urls import path
 
-from . import views
+from .views import bulk, groups, orders, seat_actions
 
 app_name = "portal"
 
 urlpatterns = [
-    path("orders/", views.order_list, name="orders"),
-    path("orders/<int:order_id>/", views.order_detail, name="order"),
-    path("groups/", views.group_list, name="groups"),
+    path("orders/", orders.order_list, name="orders"),
+    path("orders/<int:order_id>/", orders.order_detail, name="order"),
+    path("orders/<int:order_id>/seats.csv", orders.order_export, name="export"),
+    path("orders/<int:order_id>/bulk/<slug:kind>/", bulk.bulk_upload, name="bulk"),
+    path("orders/<int:order_id>/bulk/<slug:kind>/apply/", bulk.bulk_apply, name="bulk_apply"),
+    path("seats/<int:seat_id>/<slug:action>/", seat_actions.seat_action, name="seat_action"),
+    path("groups/", groups.group_list, name="groups"),
 ]

@@ -1,0 +1,101 @@
+"""Read queries of the portal pages. Each page runs a fixed number of queries whatever the size of
+the order: counts come from one aggregate, and a page of seats brings its live links and its
+history with one query each."""
+
+from collections import defaultdict
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from groups.models import PurchasingGroup
+from orders.models import Order, OrderLine
+from seats.access import managed_group_ids, orders_visible_to, seats_visible_to
+from seats.models import Redemption, Seat, SeatEvent
+from seats.selectors import annotate_status_counts, capacity_by_product
+
+
+def order_list(user) -> QuerySet[Order]:
+    """The user's orders, newest first, with their lines and a count per seat status. The
+    counts cover every seat of the order, as the invoice does."""
+    return annotate_status_counts(
+        orders_visible_to(user)
+        .select_related("store", "owner_group")
+        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.select_related("product")))
+    ).order_by("-placed_at", "-id")
+
+
+def order_seats(user, order: Order) -> QuerySet[Seat]:
+    """The seats of an order that the user manages."""
+    return seats_visible_to(user).filter(order=order)
+
+
+def seat_page(seats: QuerySet[Seat], *, status: str = "", search: str = "") -> QuerySet[Seat]:
+    """Seats filtered for the order page's table, with what each row shows. Every word of the
+    search must match the learner's name or email, or the recipient of the seat's live link."""
+    if status:
+        seats = seats.filter(status=status)
+    for word in search.split():
+        live_link_to = Redemption.objects.filter(
+            seat=OuterRef("pk"),
+            state=Redemption.State.PENDING,
+            recipient_email__icontains=word,
+        )
+        seats = seats.filter(
+            Q(learner__email__icontains=word)
+            | Q(learner__first_name__icontains=word)
+            | Q(learner__last_name__icontains=word)
+            | Exists(live_link_to)
+        )
+    return with_details(seats.order_by("pk"))
+
+
+# What a seat's row shows; joined, or prefetched in one query for the whole page.
+ROW_RELATIONS = ("order_line__product", "owner_group", "learner", "enrollment")
+
+
+def _live_links() -> Prefetch:
+    return Prefetch(
+        "redemptions",
+        queryset=Redemption.objects.filter(state=Redemption.State.PENDING),
+        to_attr="live_links",
+    )
+
+
+def with_details(seats: QuerySet[Seat]) -> QuerySet[Seat]:
+    """Seats with their rows' relations joined, and ``live_links`` and ``history`` prefetched:
+    two queries for a page, not two per seat."""
+    return seats.select_related(*ROW_RELATIONS).prefetch_related(
+        _live_links(),
+        Prefetch(
+            "events",
+            queryset=SeatEvent.objects.select_related("actor").order_by("-created_at", "-id"),
+            to_attr="history",
+        ),
+    )
+
+
+def export_seats(user, order: Order) -> QuerySet[Seat]:
+    """Every seat of the order the user manages, for the CSV export (no history)."""
+    return (
+        order_seats(user, order)
+        .select_related(*ROW_RELATIONS)
+        .prefetch_related(_live_links())
+        .order_by("pk")
+    )
+
+
+def managed_groups(user, store_id: int) -> QuerySet[PurchasingGroup]:
+    """The groups of a store the user is an agent of: the owner groups they may choose."""
+    return PurchasingGroup.objects.filter(store_id=store_id, pk__in=managed_group_ids(user))
+
+
+def group_capacity(user) -> list[tuple[PurchasingGroup, list[dict]]]:
+    """Each group the user manages with its seat counts per product: two queries."""
+    groups = list(
+        PurchasingGroup.objects.filter(pk__in=managed_group_ids(user))
+        .select_related("store")
+        .order_by("store__name", "name")
+    )
+    rows_by_group = defaultdict(list)
+    for row in capacity_by_product(Seat.objects.filter(owner_group_id__in=managed_group_ids(user))):
+        rows_by_group[row["owner_group_id"]].append(row)
+    return [(group, rows_by_group[group.pk]) for group in groups]

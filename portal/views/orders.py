@@ -1,0 +1,107 @@
+"""The orders list, the order page with its seats table, and the seats export."""
+
+from itertools import chain
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import StreamingHttpResponse
+from django.shortcuts import render
+
+from seats.access import access_order
+from seats.models import Seat
+from seats.selectors import status_counts
+
+from .. import queries
+from ..actions import Offer, offered_actions
+from ..csv_files import csv_lines
+from ..forms import SeatFilterForm
+
+ORDERS_PER_PAGE = 20
+SEATS_PER_PAGE = 25
+
+EXPORT_HEADER = [
+    "seat",
+    "course",
+    "status",
+    "owner_group",
+    "learner_email",
+    "learner_name",
+    "enrollment",
+    "training_link",
+    "link_recipient",
+    "link_delivery",
+    "link_expires",
+    "updated",
+]
+
+
+@login_required
+def order_list(request):
+    page = Paginator(queries.order_list(request.user), ORDERS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "portal/order_list.html", {"page": page, "nav": "orders"})
+
+
+def _counts(seats) -> list[tuple[str, str, int]]:
+    """(status, label, count) for every status, in the state machine's order."""
+    counts = status_counts(seats)
+    return [(status.value, status.label, counts[status.value]) for status in Seat.Status]
+
+
+@login_required
+def order_detail(request, order_id: int):
+    order = access_order(request.user, order_id)
+    seats = queries.order_seats(request.user, order)
+    filters = SeatFilterForm(request.GET)
+    page = Paginator(queries.seat_page(seats, **filters.filters()), SEATS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    offer = Offer(
+        paid=order.is_paid,
+        returns_allowed=order.store.returns_allowed,
+        group_ids=frozenset(
+            queries.managed_groups(request.user, order.store_id).values_list("pk", flat=True)
+        ),
+    )
+    context = {
+        "order": order,
+        "lines": list(order.lines.select_related("product")),
+        "counts": _counts(seats),
+        "filters": filters,
+        "page": page,
+        "rows": [(seat, offered_actions(seat, offer)) for seat in page],
+        "nav": "orders",
+    }
+    return render(request, "portal/order_detail.html", context)
+
+
+def _export_row(seat) -> list:
+    link = seat.live_links[0] if seat.live_links else None
+    learner = seat.learner
+    return [
+        seat.pk,
+        seat.order_line.product.name,
+        seat.get_status_display(),
+        seat.owner_group.name if seat.owner_group else "",
+        learner.email if learner else "",
+        learner.get_full_name() if learner else "",
+        seat.enrollment.get_status_display() if seat.enrollment else "",
+        seat.enrollment.training_url if seat.status == seat.Status.ASSIGNED else "",
+        link.recipient_email if link else "",
+        link.get_delivery_status_display() if link else "",
+        link.expires_at.isoformat() if link else "",
+        seat.updated_at.isoformat(),
+    ]
+
+
+@login_required
+def order_export(request, order_id: int):
+    """The seats the agent manages in the order as CSV, streamed; cells are neutralised so a
+    learner's name cannot run as a formula in a spreadsheet. The BOM lets Excel read UTF-8."""
+    order = access_order(request.user, order_id)
+    seats = queries.export_seats(request.user, order).iterator(chunk_size=1000)
+    lines = chain(["\ufeff"], csv_lines(chain([EXPORT_HEADER], map(_export_row, seats))))
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{order.number}-seats.csv"'
+    return response

@@ -1,0 +1,45 @@
+"""One view for every seat action: GET shows the action's form (or, for a destructive action,
+its confirmation), POST calls the action's service and redirects back to the order page with
+the outcome as a message. The view never changes a seat itself."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from seats.access import access_seat
+from seats.errors import SeatActionError
+
+from ..actions import ACTIONS
+
+
+def _back_url(request, seat) -> str:
+    """The order page the agent came from (its filters and page kept), if it is ours."""
+    url = request.POST.get("next") or request.GET.get("next")
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return reverse("portal:order", args=[seat.order_id])
+
+
+@login_required
+def seat_action(request, seat_id: int, action: str):
+    action = ACTIONS.get(action)
+    if action is None:
+        raise Http404("No such seat action.")
+    seat = access_seat(request.user, seat_id)
+    form = action.form_class(request.POST or None, seat=seat, user=request.user)
+    back = _back_url(request, seat)
+    if request.method == "POST" and form.is_valid():
+        try:
+            action.service(seat=seat, actor=request.user, **form.service_kwargs())
+        except SeatActionError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, action.success_message(form))
+        return redirect(back)
+    context = {"action": action, "seat": seat, "form": form, "back": back, "nav": "orders"}
+    return render(request, "portal/seat_action.html", context)

@@ -1,0 +1,480 @@
+"""Bulk seat actions for CSV imports: assign many seats, or email many redemption links, at once.
+
+This is the one sanctioned set-based path beside the per-seat services. A 5,000-row file cannot
+afford one service call (and its dozen queries) per row (DESIGN §7), so the same rules are checked
+for the whole file at once and the same rows are written in batches: learners (unusable password,
+invited by email), enrollments through ``campus().enroll_many``, supplemental answers, one
+SeatEvent per seat and the outbox emails. ``Seat.status`` is a protected FSM field: here, and only
+here, seats move in SQL without their transition methods — one ``UPDATE … FROM (VALUES …)`` per
+batch to assign (each seat gets its own learner and enrollment), one ``UPDATE … WHERE id IN`` per
+batch to await a link — guarded by ``status = 'available'`` and bumping ``version``, so that open
+pages showing those seats refuse stale actions.
+
+The preview calls ``validate_bulk_assign`` / ``validate_bulk_email``; the apply repeats the same
+checks under the seat locks, because seats may have been taken or learners enrolled since. If any
+row fails, nothing is applied. The one-active-enrollment constraint is the database's backstop.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import wraps
+
+from django.contrib.auth.hashers import make_password
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from notifications.models import OutboundEmail
+from notifications.services import queue_emails
+from orders.models import Order, OrderLine
+
+from .. import access
+from ..campus import campus
+from ..errors import SeatActionError
+from ..models import (
+    Enrollment,
+    Redemption,
+    Seat,
+    SeatEvent,
+    SupplementalAnswer,
+    SupplementalQuestion,
+)
+from ..tokens import hash_token, new_nonce, token_for
+from ._base import questions_for
+from .learners import clean_email
+from .redemption import MESSAGE_MAX_LENGTH
+
+BATCH_SIZE = 1000
+
+
+@dataclass(frozen=True)
+class AssignRow:
+    """One learner of an import; ``row`` is the file's row number (the header is row 1) and
+    ``answers`` maps a question id (as a string) to the answer, as ``assign_seat`` takes them."""
+
+    row: int
+    email: str
+    first_name: str = ""
+    last_name: str = ""
+    answers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RecipientRow:
+    row: int
+    email: str
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A problem in the file; ``row`` is None when it concerns the whole file."""
+
+    row: int | None
+    message: str
+
+
+class BulkRefused(SeatActionError):
+    """Some rows failed, so nothing was applied; ``errors`` lists every problem found."""
+
+    def __init__(self, errors: list[RowError]):
+        super().__init__(
+            f"Nothing was applied: the file has {len(errors)} "
+            f"problem{'s' if len(errors) != 1 else ''}."
+        )
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    seats: int
+    invited: int = 0
+
+
+def _refusing_races(func: Callable) -> Callable:
+    """A constraint that fires under the lock means someone acted between our checks and our
+    writes (a learner enrolled, an email registered); the transaction has rolled back."""
+
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except IntegrityError as error:
+            raise SeatActionError(
+                "Seats or learners changed while the file was being applied, so nothing was "
+                "applied. Upload the file again to check it against the current state."
+            ) from error
+
+    return wrapper
+
+
+# --- Checks shared by preview and apply ----------------------------------------------------------
+
+
+def order_line(order: Order, line: OrderLine | None = None) -> OrderLine:
+    """The order line whose seats the file hands out (the one given, or the order's only one),
+    read afresh with its order: the order's payment status is checked from this read."""
+    lines = OrderLine.objects.select_related("product", "order__store").filter(order_id=order.pk)
+    if line is not None:
+        lines = lines.filter(pk=line.pk)
+    found = list(lines[:2])
+    if not found:
+        raise SeatActionError(f"That course is not part of order {order.number}.")
+    if len(found) > 1:
+        raise SeatActionError(f"Order {order.number} has several courses; choose one.")
+    return found[0]
+
+
+def available_seats(actor: User, line: OrderLine) -> QuerySet[Seat]:
+    """The available seats of a line that the actor may hand out."""
+    seats = Seat.objects.all() if access.is_store_admin(actor) else access.seats_visible_to(actor)
+    return seats.filter(order_line=line, status=Seat.Status.AVAILABLE)
+
+
+def _lock_seats(
+    order: Order, actor: User, line: OrderLine | None, rows: Sequence
+) -> tuple[OrderLine, list[int]]:
+    """Inside the caller's transaction: the line, and up to one locked available seat per row,
+    lowest ids first. Seats another action holds are skipped rather than waited for."""
+    line = order_line(order, line)
+    seat_ids = list(
+        available_seats(actor, line)
+        .select_for_update(skip_locked=True, of=("self",))
+        .order_by("pk")
+        .values_list("pk", flat=True)[: len(rows)]
+    )
+    return line, seat_ids
+
+
+def _refuse(errors: list[RowError]) -> None:
+    if errors:
+        raise BulkRefused(errors)
+
+
+def _email_problems(rows: Sequence[AssignRow | RecipientRow]) -> tuple[list[RowError], dict]:
+    """Syntax and duplicates; returns the errors and {clean email: first row number}."""
+    errors, first_row = [], {}
+    for row in rows:
+        if not row.email.strip():
+            errors.append(RowError(row.row, "The email address is missing."))
+            continue
+        try:
+            email = clean_email(row.email)
+        except SeatActionError as error:
+            errors.append(RowError(row.row, error.message))
+            continue
+        if email in first_row:
+            errors.append(RowError(row.row, f"{email} is already on row {first_row[email]}."))
+        else:
+            first_row[email] = row.row
+    return errors, first_row
+
+
+def _common_problems(
+    line: OrderLine, rows: Sequence[AssignRow | RecipientRow], *, available: int
+) -> list[RowError]:
+    """What both imports check: payment, addresses, enrollments, enough seats."""
+    if not rows:
+        return [RowError(None, "The file has no rows to import.")]
+    errors = []
+    order, product = line.order, line.product
+    if not order.is_paid:
+        errors.append(
+            RowError(
+                None,
+                f"Order {order.number} is awaiting payment; its seats can be handed out once "
+                "it is paid.",
+            )
+        )
+    email_errors, first_row = _email_problems(rows)
+    errors += email_errors
+    enrolled = Enrollment.objects.filter(
+        product=product, status__in=Enrollment.ACTIVE, learner__email__in=list(first_row)
+    ).values_list("learner__email", flat=True)
+    errors += [
+        RowError(
+            first_row[email],
+            f"{email} already has an active enrollment in {product}; ask a store admin to "
+            "resolve it first.",
+        )
+        for email in enrolled
+    ]
+    if len(rows) > available:
+        first, last = rows[available].row, rows[-1].row
+        left_out = f"row {last}" if first == last else f"rows {first} to {last}"
+        errors.append(
+            RowError(
+                None,
+                f"The file has {len(rows)} rows but only {available} seats of {product} in "
+                f"{order.number} are available for you to hand out, so {left_out} would get "
+                "no seat.",
+            )
+        )
+    return errors
+
+
+def _read_answers(
+    questions: list[SupplementalQuestion], answers: dict[str, str]
+) -> tuple[dict[SupplementalQuestion, str], list[str]]:
+    """Every problem with one row's answers (``clean_answers`` stops at the first), and the
+    cleaned answers; the questions are fetched once for the whole file."""
+    cleaned, problems = {}, []
+    for question in questions:
+        value = (answers.get(str(question.pk)) or "").strip()
+        if not value:
+            if question.required:
+                problems.append(f"Answer the required question “{question.prompt}”.")
+        elif question.choice_list and value not in question.choice_list:
+            problems.append(f"“{value}” is not one of the choices for “{question.prompt}”.")
+        else:
+            cleaned[question] = value[:1000]
+    return cleaned, problems
+
+
+def _assign_problems(
+    line: OrderLine, rows: Sequence[AssignRow], questions, *, available: int
+) -> list[RowError]:
+    errors = _common_problems(line, rows, available=available)
+    for row in rows:
+        errors += [RowError(row.row, p) for p in _read_answers(questions, row.answers)[1]]
+    return _sorted(errors)
+
+
+def _email_link_problems(
+    line: OrderLine, rows: Sequence[RecipientRow], *, available: int
+) -> list[RowError]:
+    errors = _common_problems(line, rows, available=available)
+    errors += [
+        RowError(
+            row.row,
+            f"The message is {len(row.message.strip())} characters long; keep it to "
+            f"{MESSAGE_MAX_LENGTH}.",
+        )
+        for row in rows
+        if len(row.message.strip()) > MESSAGE_MAX_LENGTH
+    ]
+    return _sorted(errors)
+
+
+def _sorted(errors: list[RowError]) -> list[RowError]:
+    return sorted(errors, key=lambda error: error.row or 0)
+
+
+def validate_bulk_assign(
+    *, order: Order, actor: User, rows: Sequence[AssignRow], line: OrderLine | None = None
+) -> list[RowError]:
+    """Every problem that would stop ``bulk_assign``; an empty list means it would apply."""
+    line = order_line(order, line)
+    available = available_seats(actor, line).count()
+    return _assign_problems(line, rows, questions_for(line.product), available=available)
+
+
+def validate_bulk_email(
+    *, order: Order, actor: User, rows: Sequence[RecipientRow], line: OrderLine | None = None
+) -> list[RowError]:
+    """Every problem that would stop ``bulk_email_redemptions``."""
+    line = order_line(order, line)
+    return _email_link_problems(line, rows, available=available_seats(actor, line).count())
+
+
+# --- Apply ---------------------------------------------------------------------------------------
+
+
+def _batches(items: list, size: int = BATCH_SIZE):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _learners(rows: Sequence[AssignRow]) -> tuple[dict[str, User], set[str]]:
+    """{email: user} for every row, creating the unknown ones in bulk with an unusable password
+    (they set one from the invitation); returns the new learners' emails too."""
+    by_email = {clean_email(row.email): row for row in rows}
+    learners = {user.email: user for user in User.objects.filter(email__in=list(by_email))}
+    new = [
+        User(
+            email=email,
+            first_name=row.first_name.strip()[:150],
+            last_name=row.last_name.strip()[:150],
+            password=make_password(None),
+        )
+        for email, row in by_email.items()
+        if email not in learners
+    ]
+    User.objects.bulk_create(new, batch_size=BATCH_SIZE)
+    learners.update((user.email, user) for user in new)
+    return learners, {user.email for user in new}
+
+
+def _hold_seats(holders: list[tuple[int, int, int]], now) -> None:
+    """Move available seats to assigned: one UPDATE … FROM (VALUES (seat, learner, enrollment))
+    per batch. ``column1..3`` are the VALUES columns' names in PostgreSQL and SQLite (≥ 3.33)."""
+    table = connection.ops.quote_name(Seat._meta.db_table)
+    with connection.cursor() as cursor:
+        for batch in _batches(holders):
+            values = ", ".join(["(%s, %s, %s)"] * len(batch))
+            cursor.execute(
+                f"UPDATE {table} SET status = %s, learner_id = v.column2, "  # noqa: S608
+                f"enrollment_id = v.column3, version = {table}.version + 1, updated_at = %s "
+                f"FROM (VALUES {values}) AS v "
+                f"WHERE {table}.id = v.column1 AND {table}.status = %s",
+                [
+                    Seat.Status.ASSIGNED.value,
+                    now,
+                    *(value for holder in batch for value in holder),
+                    Seat.Status.AVAILABLE.value,
+                ],
+            )
+            _require_all_moved(cursor.rowcount, len(batch))
+
+
+def _require_all_moved(moved: int, expected: int) -> None:
+    if moved != expected:
+        raise SeatActionError(
+            "Some seats were taken while the file was being applied, so nothing was applied. "
+            "Upload the file again."
+        )
+
+
+def _write_events(
+    seat_ids: list[int], action: SeatEvent.Action, to_status: str, actor: User, details: list
+) -> None:
+    SeatEvent.objects.bulk_create(
+        [
+            SeatEvent(
+                seat_id=seat_id,
+                action=action,
+                from_status=Seat.Status.AVAILABLE,
+                to_status=to_status,
+                actor=actor,
+                details=detail | {"bulk": True},
+            )
+            for seat_id, detail in zip(seat_ids, details, strict=True)
+        ],
+        batch_size=BATCH_SIZE,
+    )
+
+
+@_refusing_races
+def bulk_assign(
+    *, order: Order, actor: User, rows: Sequence[AssignRow], line: OrderLine | None = None
+) -> BulkResult:
+    """Assign one available seat of the line to each row's learner, all or nothing."""
+    with transaction.atomic():
+        line, seat_ids = _lock_seats(order, actor, line, rows)
+        product = line.product
+        questions = questions_for(product)
+        _refuse(_assign_problems(line, rows, questions, available=len(seat_ids)))
+        learners, invited = _learners(rows)
+        row_learners = [learners[clean_email(row.email)] for row in rows]
+        enrollments = campus().enroll_many(
+            [
+                Enrollment(learner=learner, product=product, seat_id=seat_id)
+                for learner, seat_id in zip(row_learners, seat_ids, strict=True)
+            ]
+        )
+        now = timezone.now()
+        _hold_seats(
+            [
+                (seat_id, learner.pk, enrollment.pk)
+                for seat_id, learner, enrollment in zip(
+                    seat_ids, row_learners, enrollments, strict=True
+                )
+            ],
+            now,
+        )
+        _write_events(
+            seat_ids,
+            SeatEvent.Action.ASSIGN,
+            Seat.Status.ASSIGNED,
+            actor,
+            [{"learner": learner.email} for learner in row_learners],
+        )
+        SupplementalAnswer.objects.bulk_create(
+            [
+                SupplementalAnswer(seat_id=seat_id, question=question, learner=learner, value=value)
+                for seat_id, learner, row in zip(seat_ids, row_learners, rows, strict=True)
+                for question, value in _read_answers(questions, row.answers)[0].items()
+            ],
+            batch_size=BATCH_SIZE,
+        )
+        queue_emails(
+            [
+                OutboundEmail(
+                    kind=OutboundEmail.Kind.INVITATION
+                    if learner.email in invited
+                    else OutboundEmail.Kind.ASSIGNMENT_NOTICE,
+                    to_email=learner.email,
+                    context={"seat_id": seat_id, "user_id": learner.pk},
+                )
+                for seat_id, learner in zip(seat_ids, row_learners, strict=True)
+            ]
+        )
+    return BulkResult(seats=len(seat_ids), invited=len(invited))
+
+
+def _new_link(seat_id: int, *, email: str, message: str, actor: User, now, lifetime_days: int):
+    """An unsaved Redemption built exactly as ``redemption._issue_link`` builds one."""
+    nonce = new_nonce()
+    return Redemption(
+        seat_id=seat_id,
+        recipient_email=email,
+        message=message,
+        created_by=actor,
+        token_nonce=nonce,
+        token_hash=hash_token(token_for(nonce)),
+        expires_at=now + timedelta(days=lifetime_days),
+        send_count=1,
+        last_sent_at=now,
+    )
+
+
+@_refusing_races
+def bulk_email_redemptions(
+    *, order: Order, actor: User, rows: Sequence[RecipientRow], line: OrderLine | None = None
+) -> BulkResult:
+    """Email a redemption link for one available seat of the line to each row, all or nothing."""
+    with transaction.atomic():
+        line, seat_ids = _lock_seats(order, actor, line, rows)
+        _refuse(_email_link_problems(line, rows, available=len(seat_ids)))
+        now = timezone.now()
+        lifetime = line.order.store.redemption_link_lifetime_days
+        links = Redemption.objects.bulk_create(
+            [
+                _new_link(
+                    seat_id,
+                    email=clean_email(row.email),
+                    message=row.message.strip(),
+                    actor=actor,
+                    now=now,
+                    lifetime_days=lifetime,
+                )
+                for seat_id, row in zip(seat_ids, rows, strict=True)
+            ],
+            batch_size=BATCH_SIZE,
+        )
+        for batch in _batches(seat_ids):
+            moved = Seat.objects.filter(pk__in=batch, status=Seat.Status.AVAILABLE).update(
+                status=Seat.Status.AWAITING, version=F("version") + 1, updated_at=now
+            )
+            _require_all_moved(moved, len(batch))
+        _write_events(
+            seat_ids,
+            SeatEvent.Action.EMAIL_REDEMPTION,
+            Seat.Status.AWAITING,
+            actor,
+            [{"recipient": link.recipient_email, "redemption_id": link.pk} for link in links],
+        )
+        queue_emails(
+            [
+                OutboundEmail(
+                    kind=OutboundEmail.Kind.REDEMPTION_LINK,
+                    to_email=link.recipient_email,
+                    context={"redemption_id": link.pk},
+                    redemption=link,
+                )
+                for link in links
+            ]
+        )
+    return BulkResult(seats=len(links))

@@ -1,0 +1,62 @@
+"""The list pages run a fixed number of queries whatever the size of the order: session, user,
+then the page's own (order page: order, owner group, counts, paginator count, seats, live links,
+history, managed groups, lines)."""
+
+import pytest
+from django.urls import reverse
+
+from seats import services
+from seats.models import Seat
+from tests import factories
+
+ORDERS_LIST_QUERIES = 5
+ORDER_PAGE_QUERIES = 11
+GROUPS_PAGE_QUERIES = 4
+
+
+def order_of(size: int, agent, group):
+    """An order with seats in every state an agent sees, and some history on each."""
+    order = factories.make_order(seats=size, buyer=agent, group=group)
+    seats = list(order.seats.order_by("pk")[:6])
+    for number, seat in enumerate(seats[:3]):
+        services.assign_seat(seat=seat, actor=agent, email=f"learner{number}@example.com")
+    services.request_return(seat=seats[2], actor=agent, reason="Moved on")
+    for number, seat in enumerate(seats[3:5]):
+        services.email_redemption(seat=seat, actor=agent, email=f"recipient{number}@example.com")
+    services.resend_redemption(seat=seats[4], actor=agent)
+    return order
+
+
+@pytest.mark.parametrize("size", [10, 2000])
+def test_order_page_queries_do_not_grow_with_seats(
+    agent_client, agent, group, size, django_assert_max_num_queries
+):
+    order = order_of(size, agent, group)
+    url = reverse("portal:order", args=[order.pk])
+    with django_assert_max_num_queries(ORDER_PAGE_QUERIES):
+        response = agent_client.get(url)
+    assert len(response.context["rows"]) == min(size, 25)
+    assert "badge--return_pending" in response.text
+    with django_assert_max_num_queries(ORDER_PAGE_QUERIES):
+        agent_client.get(url, {"q": "learner", "status": Seat.Status.ASSIGNED, "page": 1})
+
+
+@pytest.mark.parametrize("size", [10, 2000])
+def test_orders_list_queries_do_not_grow_with_seats_or_orders(
+    agent_client, agent, group, size, django_assert_max_num_queries
+):
+    order_of(size, agent, group)
+    for _ in range(3):
+        factories.make_order(seats=3, buyer=agent, group=group)
+    with django_assert_max_num_queries(ORDERS_LIST_QUERIES):
+        response = agent_client.get(reverse("portal:orders"))
+    assert len(response.context["page"]) == 4
+
+
+@pytest.mark.parametrize("size", [10, 2000])
+def test_groups_page_queries_do_not_grow_with_seats(
+    agent_client, agent, group, size, django_assert_max_num_queries
+):
+    order_of(size, agent, group)
+    with django_assert_max_num_queries(GROUPS_PAGE_QUERIES):
+        agent_client.get(reverse("portal:groups"))
