@@ -61,7 +61,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "seatstore.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "seatstore.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -174,15 +176,32 @@ CAMPUS_BACKEND = env("CAMPUS_BACKEND", "seats.campus.LocalCampus")
 CAMPUS_BASE_URL = env("CAMPUS_BASE_URL", f"{SITE_URL}/campus").rstrip("/")
 
 # --- Logging -----------------------------------------------------------------------------------
+# One line per event with the request id; JSON in production for the log pipeline. Seat services
+# log every action with the seat id (logger "seats").
+LOG_FORMAT = env("LOG_FORMAT", "text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "seatstore.middleware.RequestIdFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "seatstore.logs.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; frame-src 'self'; "
+    "frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'"
+)
 
 # --- Production hardening (on whenever DEBUG is off) -------------------------------------------
 if not DEBUG:
@@ -196,3 +215,28 @@ if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REFERRER_POLICY = "same-origin"
     X_FRAME_OPTIONS = "DENY"
+
+# --- Redemption and email (issue 4) ---
+# The cache holds the rate-limit counters; Redis makes them shared by every web process.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env("CACHE_URL", REDIS_URL),
+            "KEY_PREFIX": "seatstore",
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Requests per minute and client IP. Behind a proxy, say how many proxies append to
+# X-Forwarded-For, or every client shares the proxy's address.
+REDEEM_RATE_LIMIT = int(env("REDEEM_RATE_LIMIT", "30"))
+REGISTER_RATE_LIMIT = int(env("REGISTER_RATE_LIMIT", "10"))
+RATELIMIT_TRUSTED_PROXIES = int(env("RATELIMIT_TRUSTED_PROXIES", "0"))
+# One connection attempt when publishing: with the broker down an agent's action (and a bulk
+# action's batches) must fail over to the outbox sweep at once, not retry for seconds each.
+CELERY_BROKER_TRANSPORT_OPTIONS = {**CELERY_BROKER_TRANSPORT_OPTIONS, "max_retries": 0}
+# Provider webhooks (delivered, bounced) post to /webhooks/anymail/<esp>/tracking/; Anymail checks
+# ANYMAIL_WEBHOOK_SECRET (basic auth) and the ESP's signing key, e.g.
+# ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY, both read from the environment above (docs/email.md).

@@ -4,6 +4,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from .health import health
+
 admin.site.site_header = "Seatstore administration"
 admin.site.site_title = "Seatstore admin"
 admin.site.index_title = "Run the store"
@@ -37,6 +39,7 @@ auth_urlpatterns = [
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="accounts:home", permanent=False)),
+    path("health/", health, name="health"),
     path("account/", include(auth_urlpatterns)),
     path("account/", include("accounts.urls")),
     path("account/", include("portal.urls")),

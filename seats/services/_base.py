@@ -1,6 +1,7 @@
 """What every seat action shares: lock the seat, check who acts, run the transition, write the
 event. Each public service composes these inside one ``transaction.atomic()``."""
 
+import logging
 from collections.abc import Callable
 from contextlib import contextmanager
 from functools import wraps
@@ -13,6 +14,8 @@ from accounts.models import User
 from .. import access
 from ..errors import SeatActionError
 from ..models import Enrollment, Seat, SeatEvent, SupplementalAnswer, SupplementalQuestion
+
+logger = logging.getLogger("seats")
 
 # A refusal names what the seat is and what the person tried, e.g. "This seat is Assigned, so it
 # cannot be emailed."
@@ -129,6 +132,14 @@ def record_event(
     actor: User | None,
     details: dict | None = None,
 ) -> SeatEvent:
+    logger.info(
+        "seat %s %s: %s -> %s",
+        seat.pk,
+        action,
+        from_status,
+        seat.status,
+        extra={"seat_id": seat.pk, "action": str(action), "actor_id": getattr(actor, "pk", None)},
+    )
     return SeatEvent.objects.create(
         seat=seat,
         action=action,

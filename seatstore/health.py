@@ -1,0 +1,37 @@
+"""/health/: is this process able to serve? Checks the database and, when one is configured, the
+broker; load balancers and compose healthchecks poll it."""
+
+from django.conf import settings
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+
+
+def _database() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return "ok"
+
+
+def _broker() -> str:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return "eager"
+    from seatstore.celery import app
+
+    with app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+    return "ok"
+
+
+@never_cache
+def health(request):
+    checks = {}
+    for name, check in (("database", _database), ("broker", _broker)):
+        try:
+            checks[name] = check()
+        except Exception as error:  # any failure means "not healthy"; say which
+            checks[name] = f"error: {type(error).__name__}"
+    healthy = all(not value.startswith("error") for value in checks.values())
+    return JsonResponse(
+        checks | {"status": "ok" if healthy else "error"}, status=200 if healthy else 503
+    )

@@ -1,0 +1,47 @@
+"""Site-wide response headers and request ids for the logs."""
+
+import contextvars
+import logging
+import uuid
+
+from django.conf import settings
+
+request_id = contextvars.ContextVar("request_id", default="-")
+
+
+class RequestIdMiddleware:
+    """Tag each request with an id (the proxy's X-Request-ID when it sends one) that every log
+    line of the request carries and the response echoes."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        rid = incoming[:64] if incoming.isprintable() and incoming else uuid.uuid4().hex
+        token = request_id.set(rid)
+        try:
+            response = self.get_response(request)
+        finally:
+            request_id.reset(token)
+        response["X-Request-ID"] = rid
+        return response
+
+
+class ContentSecurityPolicyMiddleware:
+    """Only our own scripts, styles, images and forms. Inline styles stay allowed for the Django
+    admin's widgets and the HTML emails previewed in the development outbox."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        return response
+
+
+class RequestIdFilter(logging.Filter):
+    def filter(self, record):
+        record.request_id = request_id.get()
+        return True
