@@ -217,6 +217,7 @@ class Redemption(models.Model):
         indexes = [
             models.Index(fields=["state", "expires_at"], name="redemption_state_expiry_idx"),
             models.Index(fields=["seat", "-created_at"], name="redemption_seat_idx"),
+            models.Index(fields=["recipient_email"], name="redemption_recipient_idx"),
         ]
 
     def __str__(self) -> str:

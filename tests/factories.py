@@ -55,7 +55,7 @@ def make_store_admin(**kwargs) -> User:
             "supplementalquestion",
         )
     ]
-    user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
+    user.user_permissions.set(Permission.objects.filter(codename__in=[*codenames, "view_user"]))
     return User.objects.get(pk=user.pk)  # fresh, without the permission cache
 
 

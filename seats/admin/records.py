@@ -1,0 +1,97 @@
+"""What the services leave behind, listed for store admins and never edited: the audit trail,
+redemption links, enrollments and answers. Supplemental questions are configuration and stay
+editable. Lists order by id (newest first): it follows time and is served by the primary key."""
+
+from django.contrib import admin
+
+from seats.models import (
+    Enrollment,
+    Redemption,
+    SeatEvent,
+    SupplementalAnswer,
+    SupplementalQuestion,
+)
+
+from .base import ReadOnlyAdmin
+
+
+@admin.register(SeatEvent)
+class SeatEventAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "seat", "action", "from_status", "to_status", "actor")
+    list_select_related = ("seat", "actor")
+    list_filter = ("action", "created_at")
+    search_fields = ("actor__email",)
+    search_help_text = "A seat id, or the acting person's email (whole or in part)."
+    ordering = ("-id",)
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if term.isdigit():
+            return queryset.filter(seat_id=int(term)), False
+        return super().get_search_results(request, queryset, term)
+
+
+@admin.register(Redemption)
+class RedemptionAdmin(ReadOnlyAdmin):
+    """Never shows the token's hash or nonce: with the secret key the nonce rebuilds the link."""
+
+    fields = (
+        "seat",
+        "recipient_email",
+        "message",
+        "state",
+        "delivery_status",
+        "created_by",
+        "created_at",
+        "expires_at",
+        "send_count",
+        "reminders_sent",
+        "last_sent_at",
+        "ended_at",
+        "replaces",
+        "redeemed_by",
+        "redeemed_at",
+    )
+    list_display = (
+        "seat",
+        "recipient_email",
+        "state",
+        "delivery_status",
+        "send_count",
+        "created_at",
+        "expires_at",
+        "created_by",
+    )
+    list_select_related = ("seat", "created_by")
+    list_filter = ("state", "delivery_status")
+    search_fields = ("=recipient_email",)
+    ordering = ("-id",)
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(ReadOnlyAdmin):
+    list_display = ("learner", "product", "seat", "status", "result", "created_at")
+    list_select_related = ("learner", "product", "seat")
+    list_filter = ("status", "result", "product")
+    search_fields = ("learner__email",)
+    ordering = ("-id",)
+
+
+@admin.register(SupplementalAnswer)
+class SupplementalAnswerAdmin(ReadOnlyAdmin):
+    list_display = ("seat", "question", "learner", "value", "answered_at")
+    list_select_related = ("seat", "question", "learner")
+    list_filter = ("question__store",)
+    search_fields = ("learner__email", "question__prompt")
+    ordering = ("-id",)
+
+
+@admin.register(SupplementalQuestion)
+class SupplementalQuestionAdmin(admin.ModelAdmin):
+    """Also edited inline on stores (store-wide) and products (product-specific)."""
+
+    list_display = ("prompt", "store", "product", "required", "is_active", "position")
+    list_select_related = ("store", "product")
+    list_filter = ("store", "required", "is_active")
+    search_fields = ("prompt",)
+    autocomplete_fields = ("product",)

@@ -1,0 +1,147 @@
+"""The seat transitions a store admin may take from a seat's page (DESIGN §3), each one service
+call. The returns queue offers the approve and deny entries of the same list."""
+
+from seats import services
+from seats.models import Seat
+
+from .base import ObjectAction
+from .forms import (
+    ApproveReturnForm,
+    AssignForm,
+    EmailRedemptionForm,
+    NoteForm,
+    RefundForm,
+    SeatActionForm,
+    SeatOwnerGroupForm,
+)
+
+Status = Seat.Status
+
+
+def when(*statuses: Status):
+    return lambda seat: seat.status in statuses
+
+
+def _to_learner(service, verb: str):
+    """Assign and transfer: the same form (learner, answers), a different service."""
+
+    def perform(seat, actor, data) -> str:
+        service(
+            seat=seat,
+            actor=actor,
+            email=data["email"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            answers=data["answers"],
+            expected_version=data["version"],
+        )
+        return f"Seat {seat.pk} is {verb} to {data['email']}."
+
+    return perform
+
+
+def _email(seat, actor, data) -> str:
+    services.email_redemption(
+        seat=seat,
+        actor=actor,
+        email=data["email"],
+        message=data["message"],
+        expected_version=data["version"],
+    )
+    return f"A redemption link for seat {seat.pk} is on its way to {data['email']}."
+
+
+def _resend(seat, actor, data) -> str:
+    redemption = services.resend_redemption(
+        seat=seat, actor=actor, expected_version=data["version"]
+    )
+    return f"A new link for seat {seat.pk} is on its way to {redemption.recipient_email}."
+
+
+def _cancel(seat, actor, data) -> str:
+    services.cancel_redemption(seat=seat, actor=actor, expected_version=data["version"])
+    return f"The link for seat {seat.pk} is cancelled; the seat is available."
+
+
+def _unassign(seat, actor, data) -> str:
+    services.unassign_seat(seat=seat, actor=actor, expected_version=data["version"])
+    return f"Seat {seat.pk} is unassigned and available."
+
+
+def _approve(seat, actor, data) -> str:
+    request = services.approve_return(
+        seat=seat, actor=actor, refund_amount=data["amount"], note=data["note"]
+    )
+    refund = f"refunded {request.refund.amount}" if request.refund else "no refund (seat credit)"
+    return f"Return of seat {seat.pk} approved, {refund}; the seat is available."
+
+
+def _deny(seat, actor, data) -> str:
+    services.deny_return(seat=seat, actor=actor, note=data["note"])
+    return f"Return of seat {seat.pk} denied; the learner keeps the seat."
+
+
+def _refund(seat, actor, data) -> str:
+    refund = services.refund_seat(
+        seat=seat, actor=actor, amount=data["amount"], reason=data["reason"]
+    )
+    amount = refund.amount if refund else 0
+    return f"Seat {seat.pk} is refunded ({amount}) and returned."
+
+
+def _change_group(seat, actor, data) -> str:
+    services.change_seat_owner_group(
+        seat=seat, actor=actor, group=data["group"], expected_version=data["version"]
+    )
+    return f"Seat {seat.pk} now belongs to {data['group']}."
+
+
+ASSIGN = ObjectAction(
+    "assign",
+    "Assign to a learner",
+    _to_learner(services.assign_seat, "assigned"),
+    AssignForm,
+    when(Status.AVAILABLE),
+)
+EMAIL = ObjectAction(
+    "email", "Email a redemption link", _email, EmailRedemptionForm, when(Status.AVAILABLE)
+)
+RESEND = ObjectAction("resend", "Resend the link", _resend, SeatActionForm, when(Status.AWAITING))
+CANCEL = ObjectAction(
+    "cancel", "Cancel the emailed link", _cancel, SeatActionForm, when(Status.AWAITING)
+)
+UNASSIGN = ObjectAction("unassign", "Unassign", _unassign, SeatActionForm, when(Status.ASSIGNED))
+TRANSFER = ObjectAction(
+    "transfer",
+    "Transfer to another learner",
+    _to_learner(services.transfer_seat, "transferred"),
+    AssignForm,
+    when(Status.ASSIGNED),
+)
+APPROVE_RETURN = ObjectAction(
+    "approve", "Approve the return", _approve, ApproveReturnForm, when(Status.RETURN_PENDING)
+)
+DENY_RETURN = ObjectAction("deny", "Deny the return", _deny, NoteForm, when(Status.RETURN_PENDING))
+REFUND = ObjectAction(
+    "refund", "Refund the unused seat", _refund, RefundForm, when(Status.AVAILABLE)
+)
+CHANGE_GROUP = ObjectAction(
+    "owner-group",
+    "Change the owner group",
+    _change_group,
+    SeatOwnerGroupForm,
+    when(Status.AVAILABLE, Status.AWAITING),
+)
+
+SEAT_ACTIONS = (
+    ASSIGN,
+    EMAIL,
+    RESEND,
+    CANCEL,
+    UNASSIGN,
+    TRANSFER,
+    APPROVE_RETURN,
+    DENY_RETURN,
+    REFUND,
+    CHANGE_GROUP,
+)

@@ -1,0 +1,104 @@
+"""Purchasing groups with their agents and capacity; users with the groups they manage."""
+
+import pytest
+from django.contrib.auth.models import Permission
+
+from accounts.models import User
+from groups.models import GroupMembership, PurchasingGroup
+from orders.models import PurchasingAgentAgreement
+from seats.models import Seat
+from tests import factories
+
+from .conftest import change_url, changelist_url
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_group_page_shows_capacity_per_product_and_invoice_items(staff_client, order, group):
+    factories.make_seat(Seat.Status.ASSIGNED, order=order)
+    factories.make_seat(Seat.Status.AWAITING, order=order, learner_email="r@example.com")
+    second = factories.make_order(seats=2, group=group)
+
+    response = staff_client.get(change_url(group))
+
+    page = response.content.decode()
+    capacity = response.context["adminform"].form.instance
+    assert capacity == group
+    product = order.lines.get().product
+    assert (
+        f'<th scope="row">{product.name}</th>\n      <td class="num">5</td>'
+        '<td class="num"><strong>3</strong></td><td class="num">1</td><td class="num">1</td>'
+    ) in page
+    assert order.number in page
+    assert second.number in page
+    assert f"?order__id__exact={order.pk}&amp;owner_group__id__exact={group.pk}" in page
+
+
+def test_a_group_without_seats_says_so(staff_client, store):
+    empty = PurchasingGroup.objects.create(store=store, name="New team")
+    page = staff_client.get(change_url(empty)).content.decode()
+    assert "This group owns no seats yet." in page
+
+
+def test_the_group_list_counts_seats(staff_client, order, group):
+    factories.make_seat(Seat.Status.ASSIGNED, order=order)
+    row = next(
+        g
+        for g in staff_client.get(changelist_url(PurchasingGroup)).context["cl"].result_list
+        if g.pk == group.pk
+    )
+    assert (row.seat_count, row.available_count, row.assigned_count) == (5, 4, 1)
+
+
+def test_add_an_agent_to_a_group(staff_client, store_admin, group, learner):
+    store_admin.user_permissions.add(Permission.objects.get(codename="view_user"))
+    prefix = "memberships"
+    existing = GroupMembership.objects.filter(group=group).count()
+    staff_client.post(
+        change_url(group),
+        {
+            "name": group.name,
+            f"{prefix}-TOTAL_FORMS": "1",
+            f"{prefix}-INITIAL_FORMS": "0",
+            f"{prefix}-0-user": learner.pk,
+            f"{prefix}-0-role": "agent",
+        },
+    )
+    assert GroupMembership.objects.filter(group=group).count() == existing + 1
+    assert learner.purchasing_groups.get() == group
+
+
+def test_the_user_page_lists_managed_groups_and_agreements(admin_client, agent, group):
+    page = admin_client.get(change_url(agent)).content.decode()
+    assert "Purchasing groups managed as an agent" in page
+    assert group.name in page
+    assert change_url(group) in page
+    agreement = PurchasingAgentAgreement.objects.get(user=agent)
+    assert change_url(agreement) in page
+
+
+def test_users_are_added_by_email_without_a_username(admin_client):
+    response = admin_client.post(
+        changelist_url(User) + "add/",
+        {"email": "New.Person@Example.com", "usable_password": "false"},
+    )
+    assert response.status_code == 302
+    user = User.objects.get(email="new.person@example.com")
+    assert not user.has_usable_password()
+
+
+def test_a_duplicate_email_is_refused_whatever_its_case(admin_client, learner):
+    response = admin_client.post(
+        changelist_url(User) + "add/",
+        {"email": "LEARNER@example.com", "usable_password": "false"},
+    )
+    assert response.status_code == 200
+    assert "already exists" in response.content.decode()
+
+
+def test_the_user_list_and_search(admin_client, agent, learner):
+    response = admin_client.get(changelist_url(User), {"q": "agent@"})
+    assert [u.email for u in response.context["cl"].result_list] == [agent.email]
+    page = response.content.decode()
+    assert "column-is_staff" in page
+    assert "column-is_active" in page
