@@ -13,6 +13,8 @@ from django.utils.http import urlsafe_base64_encode
 
 from .models import OutboundEmail
 
+METADATA_KEY = "seatstore_email_id"
+
 
 @dataclass(frozen=True)
 class Content:
@@ -143,6 +145,10 @@ BUILDERS = {
 }
 
 
+def subject_of(email: OutboundEmail) -> str:
+    return BUILDERS[email.kind](email).subject
+
+
 def render(email: OutboundEmail) -> tuple[str, str, str]:
     """(subject, text, html) of an outbox row, as it would be sent now."""
     content = BUILDERS[email.kind](email)
@@ -152,7 +158,19 @@ def render(email: OutboundEmail) -> tuple[str, str, str]:
     return content.subject, text, html
 
 
+def obsolete_reason(email: OutboundEmail) -> str:
+    """Why an email should no longer go out, or "". A link that was cancelled, replaced, used or
+    expired before its email left (say the broker was down meanwhile) would only lead to a dead
+    page, and the email of its replacement is on its way."""
+    if email.redemption_id is None or email.redemption.is_live:
+        return ""
+    return "Not sent: the link stopped working before the email went out."
+
+
 def build_message(email: OutboundEmail, *, connection=None) -> EmailMultiAlternatives:
+    """The message for an outbox row. Its id travels as Anymail metadata, so the provider's
+    tracking webhooks name the row even if they arrive before the provider's message id is
+    saved."""
     subject, text, html = render(email)
     message = EmailMultiAlternatives(
         subject=subject,
@@ -162,4 +180,5 @@ def build_message(email: OutboundEmail, *, connection=None) -> EmailMultiAlterna
         headers={"X-Seatstore-Email": str(email.pk)},
     )
     message.attach_alternative(html, "text/html")
+    message.metadata = {METADATA_KEY: str(email.pk)}
     return message

@@ -9,10 +9,14 @@ from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
 from celery import shared_task
 from django.core.mail import get_connection
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+
+from seats.models import Redemption
 
 from . import emails
 from .models import OutboundEmail
+from .services import enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +28,10 @@ TRANSIENT_ERRORS = (
     AnymailAPIError,
 )
 PERMANENT_ERRORS = (AnymailRecipientsRefused, smtplib.SMTPRecipientsRefused)
+# Past this many attempts an email is failed for good, and its redemption shows it to the agent.
+MAX_ATTEMPTS = 10
 REQUEUE_AFTER = timedelta(minutes=10)
+SWEEP_LIMIT = 5000
 
 
 @shared_task(
@@ -36,19 +43,18 @@ REQUEUE_AFTER = timedelta(minutes=10)
     max_retries=8,
 )
 def send_emails(email_ids: list[int]) -> int:
-    """Send a batch over one connection; returns how many were sent by this run."""
+    """Send a batch over one connection; returns how many this run sent. A transient error stops
+    the batch and Celery retries all of it with backoff; what was sent already is skipped."""
     sent = 0
     with get_connection() as connection:
         for email_id in email_ids:
-            try:
-                sent += _send_one(email_id, connection)
-            except TRANSIENT_ERRORS as error:
-                OutboundEmail.objects.filter(pk=email_id).update(last_error=str(error)[:2000])
-                raise
+            sent += _send_one(email_id, connection)
     return sent
 
 
 def _send_one(email_id: int, connection) -> int:
+    """Send one pending email under its row lock; 1 if this call sent it. The attempt and its
+    error are committed even when the error is re-raised for Celery to retry."""
     with transaction.atomic():
         email = (
             OutboundEmail.objects.select_for_update(skip_locked=True)
@@ -58,21 +64,45 @@ def _send_one(email_id: int, connection) -> int:
         if email is None:  # sent already, failed for good, or another worker has it
             return 0
         email.attempts += 1
-        message = emails.build_message(email, connection=connection)
+        if reason := emails.obsolete_reason(email):
+            email.status = OutboundEmail.Status.FAILED
+            email.last_error = reason
+            email.save(update_fields=["status", "attempts", "last_error"])
+            return 0
         try:
+            with transaction.atomic():  # a savepoint: a failed query leaves the row writable
+                message = emails.build_message(email, connection=connection)
             message.send()
         except PERMANENT_ERRORS as error:
             _finish(email, OutboundEmail.Status.FAILED, error=str(error))
             return 0
-        status = getattr(message, "anymail_status", None)
-        email.provider_message_id = (getattr(status, "message_id", None) or "")[:255]
-        _finish(email, OutboundEmail.Status.SENT)
-        return 1
+        except TRANSIENT_ERRORS as error:
+            if _record_failure(email, error):
+                return 0
+            retry = error
+        except Exception as error:  # a bug or bad data: keep the batch going, the sweep retries
+            logger.exception("Email %s could not be sent", email_id)
+            _record_failure(email, error)
+            return 0
+        else:
+            message_id = getattr(getattr(message, "anymail_status", None), "message_id", None)
+            email.provider_message_id = "" if message_id is None else str(message_id)[:255]
+            _finish(email, OutboundEmail.Status.SENT)
+            return 1
+    raise retry
+
+
+def _record_failure(email: OutboundEmail, error: Exception) -> bool:
+    """Keep the error for the next attempt; True if that was the last attempt."""
+    if email.attempts >= MAX_ATTEMPTS:
+        _finish(email, OutboundEmail.Status.FAILED, error=str(error))
+        return True
+    email.last_error = str(error)[:2000]
+    email.save(update_fields=["attempts", "last_error"])
+    return False
 
 
 def _finish(email: OutboundEmail, status: str, *, error: str = "") -> None:
-    from seats.models import Redemption
-
     email.status = status
     email.last_error = error[:2000]
     email.sent_at = timezone.now() if status == OutboundEmail.Status.SENT else None
@@ -90,18 +120,13 @@ def _finish(email: OutboundEmail, status: str, *, error: str = "") -> None:
 
 @shared_task
 def sweep_outbox() -> int:
-    """Queue what the broker never got (it was down) or lost; returns how many were queued."""
-    from .services import enqueue
-
+    """Queue what the broker never got (it was down) or seems to have lost, oldest first;
+    returns how many were handed over."""
     stale = timezone.now() - REQUEUE_AFTER
     ids = list(
         OutboundEmail.objects.filter(status=OutboundEmail.Status.PENDING)
-        .filter(queued_at__isnull=True)
-        .values_list("pk", flat=True)[:5000]
-    ) + list(
-        OutboundEmail.objects.filter(
-            status=OutboundEmail.Status.PENDING, queued_at__lt=stale
-        ).values_list("pk", flat=True)[:5000]
+        .filter(Q(queued_at__isnull=True) | Q(queued_at__lt=stale))
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)[:SWEEP_LIMIT]
     )
-    enqueue(ids)
-    return len(ids)
+    return enqueue(ids)

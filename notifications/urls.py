@@ -6,4 +6,5 @@ app_name = "dev"
 
 urlpatterns = [
     path("outbox/", views.outbox, name="outbox"),
+    path("outbox/<int:email_id>/", views.outbox_email, name="outbox_email"),
 ]

@@ -1,9 +1,59 @@
-from django.shortcuts import render
+"""The development outbox: every email the app wrote, rendered as it would be sent now, so a
+newcomer can click through a redemption without any mail server. seatstore/urls.py mounts it only
+in DEMO_MODE, and the views refuse to answer outside it as well: it shows live links and
+password-setting links to anyone who can reach it."""
 
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from . import emails
 from .models import OutboundEmail
 
+PAGE_SIZE = 25
+GONE = "(cannot be rendered: what it was about no longer exists)"
 
+
+def demo_only(view: Callable) -> Callable:
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not settings.DEMO_MODE:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@demo_only
 def outbox(request):
-    return render(
-        request, "notifications/outbox.html", {"emails": OutboundEmail.objects.all()[:50]}
+    page = Paginator(OutboundEmail.objects.order_by("-created_at", "-id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
     )
+    rows = [(email, _subject(email)) for email in page]
+    return render(request, "notifications/outbox.html", {"page": page, "rows": rows})
+
+
+@demo_only
+def outbox_email(request, email_id: int):
+    email = get_object_or_404(OutboundEmail, pk=email_id)
+    try:
+        subject, text, html = emails.render(email)
+    except ObjectDoesNotExist:
+        subject, text, html = GONE, "", ""
+    # Links in the sandboxed frame open in the window itself: the pages they lead to refuse to
+    # be framed.
+    html = html.replace("<head>", '<head><base target="_top">', 1)
+    context = {"email": email, "subject": subject, "text": text, "html": html}
+    return render(request, "notifications/outbox_email.html", context)
+
+
+def _subject(email: OutboundEmail) -> str:
+    try:
+        return emails.subject_of(email)
+    except ObjectDoesNotExist:
+        return GONE

@@ -13,7 +13,7 @@ from orders.models import Store
 
 from ..campus import campus
 from ..errors import SeatActionError
-from ..models import Redemption, Seat, SeatEvent
+from ..models import Enrollment, Redemption, Seat, SeatEvent
 from ..tokens import hash_token, new_nonce, token_for
 from ._base import (
     acting_on,
@@ -57,6 +57,11 @@ class LinkError(SeatActionError):
         self.redemption = redemption
 
 
+class WrongAccount(SeatActionError):
+    """The signed-in account is not the one the link was sent to, and the store requires it:
+    the page offers to sign out."""
+
+
 def check_link(token: str) -> Redemption:
     """The live redemption behind a token, or LinkError saying why the link does not work."""
     redemption = (
@@ -75,6 +80,27 @@ def check_link(token: str) -> Redemption:
     if redemption.state == Redemption.State.EXPIRED or redemption.expires_at <= timezone.now():
         raise LinkError(LinkProblem.EXPIRED, redemption)
     return redemption
+
+
+def check_redeemer(redemption: Redemption, user: User) -> None:
+    """Refuse a user who may not take this link's seat: not the recipient where the store
+    requires it (WrongAccount), or already enrolled in the course. The page asks before showing
+    the questions; redeem_link asks again under the lock."""
+    store = redemption.seat.order.store
+    if store.require_matching_redeemer_email and user.email != redemption.recipient_email:
+        raise WrongAccount(
+            f"This link was sent to {redemption.recipient_email}, but you are signed in as "
+            f"{user.email}. Sign out, then sign in or register with "
+            f"{redemption.recipient_email}."
+        )
+    product = redemption.seat.order_line.product
+    if Enrollment.objects.filter(
+        learner=user, product=product, status__in=Enrollment.ACTIVE
+    ).exists():
+        raise SeatActionError(
+            f"You are already enrolled in {product}, so this seat can go to someone else. "
+            f"Let {redemption.created_by.email} know; your course is under My training."
+        )
 
 
 def _issue_link(
@@ -204,19 +230,17 @@ def redeem_link(*, token: str, user: User, answers: dict | None = None) -> Seat:
     found = check_link(token)
     with transaction.atomic():
         seat = lock_seat(found.seat_id)
-        redemption = Redemption.objects.select_for_update().get(pk=found.pk)
+        redemption = (
+            Redemption.objects.select_for_update(of=("self",))
+            .select_related("created_by")
+            .get(pk=found.pk)
+        )
+        redemption.seat = seat  # the locked row
         check_link(token)  # again, under the lock: a concurrent redemption may have won
-        store = seat.order.store
-        if store.require_matching_redeemer_email and user.email != redemption.recipient_email:
-            raise SeatActionError(
-                f"This link was sent to {redemption.recipient_email}, but you are signed in as "
-                f"{user.email}. Sign out and sign in (or register) with "
-                f"{redemption.recipient_email}."
-            )
+        check_redeemer(redemption, user)
         require_paid(seat)
         product = seat.order_line.product
         cleaned = clean_answers(product, answers)
-        require_no_active_enrollment(user, product, who="You")
         enrollment = campus().enroll(learner=user, product=product, seat=seat)
         transition(
             seat,

@@ -1,0 +1,34 @@
+"""Registration: a recipient of a redemption link (or anyone) creates an account by email."""
+
+from django import forms
+from django.contrib.auth.forms import BaseUserCreationForm
+
+from .models import User, normalize_email
+
+
+class RegistrationForm(BaseUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email", "first_name", "last_name")
+        labels = {"email": "Email"}
+        widgets = {"email": forms.EmailInput(attrs={"autocomplete": "email"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["first_name"].required = True
+        self.fields["last_name"].required = True
+        self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
+        self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
+        if self.initial.get("email"):  # filled in from the link: start with the name
+            del self.fields["email"].widget.attrs["autofocus"]
+            self.fields["first_name"].widget.attrs["autofocus"] = True
+
+    def clean_email(self) -> str:
+        email = normalize_email(self.cleaned_data["email"])
+        if User.objects.filter(email=email).exists():
+            raise forms.ValidationError(
+                "An account with this email address already exists. Sign in instead, or reset "
+                "your password if you forgot it.",
+                code="exists",
+            )
+        return email

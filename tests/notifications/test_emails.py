@@ -1,0 +1,91 @@
+"""Every email renders in text and HTML, escapes what people typed, names whom to ask, and its
+links work when clicked."""
+
+import pytest
+
+from notifications import emails
+from notifications.models import OutboundEmail
+from seats import services
+from seats.models import Seat
+from tests.factories import UserFactory, make_seat, make_store_admin
+from tests.redemption.helpers import link_in
+
+MESSAGE = 'Hi <b>Sam</b> & "team"\nSee you Monday'
+
+
+@pytest.fixture
+def redemption(order, agent):
+    return services.email_redemption(
+        seat=order.seats.first(), actor=agent, email="recipient@example.com", message=MESSAGE
+    )
+
+
+def _rendered(**filters):
+    return emails.render(OutboundEmail.objects.filter(**filters).latest("pk"))
+
+
+def test_redemption_email_escapes_the_message_and_names_expiry_and_support(redemption):
+    subject, text, html = _rendered(redemption=redemption)
+    store = redemption.seat.order.store
+
+    product = redemption.seat.order_line.product
+    assert subject == f"{redemption.created_by.display_name} sent you a seat in {product}"
+    assert MESSAGE in text
+    assert "Hi &lt;b&gt;Sam&lt;/b&gt; &amp; &quot;team&quot;<br>See you Monday" in html
+    assert "<b>Sam</b>" not in html
+    expiry = redemption.expires_at.strftime("%-d %B %Y")
+    for body in (text, html):
+        assert store.support_email in body
+        assert f"expires on {expiry}" in body or f"expires on <strong>{expiry}" in body
+        assert redemption.created_by.email in body
+
+
+def test_emailed_link_opens_the_redemption_page(client, redemption):
+    _, text, html = _rendered(redemption=redemption)
+    assert link_in(text) == link_in(html)
+    response = client.get(link_in(text), follow=True)
+    assert response.status_code == 200
+    assert redemption.seat.order_line.product.name in response.content.decode()
+
+
+def test_resend_and_reminder_share_the_template_with_their_own_words(redemption):
+    services.remind_redemptions(now=redemption.expires_at - redemption.expires_at.resolution)
+    subject, text, _ = _rendered(kind=OutboundEmail.Kind.REDEMPTION_REMINDER)
+    assert subject.startswith("Reminder:") and "still waiting" in text
+
+    services.resend_redemption(seat=redemption.seat_id, actor=redemption.created_by)
+    subject, text, _ = _rendered(kind=OutboundEmail.Kind.REDEMPTION_RESEND)
+    assert subject.startswith("Your new link") and "replaces the one sent earlier" in text
+
+
+def test_assignment_notice_links_to_the_training(client, db):
+    UserFactory(email="known@example.com")
+    seat = make_seat(Seat.Status.ASSIGNED, learner_email="known@example.com")
+    subject, text, html = _rendered(kind=OutboundEmail.Kind.ASSIGNMENT_NOTICE)
+    assert subject == f"You are enrolled in {seat.order_line.product}"
+    assert seat.enrollment.training_url in text and seat.enrollment.training_url in html
+    client.force_login(seat.learner)
+    assert client.get(seat.enrollment.training_url).status_code == 200
+
+
+def test_invitation_lets_the_new_learner_set_a_password(client, db):
+    make_seat(Seat.Status.ASSIGNED, learner_email="brand.new@example.com")
+    subject, text, _ = _rendered(kind=OutboundEmail.Kind.INVITATION)
+    assert "set up your account" in subject
+    set_password = next(word for word in text.split() if "/password/reset/" in word)
+    form = client.get(set_password, follow=True)
+    assert form.status_code == 200
+    assert form.context["validlink"] is True
+
+
+def test_return_emails_render_with_the_reason_escaped(db):
+    seat = make_seat(Seat.Status.ASSIGNED)
+    services.request_return(seat=seat, actor=seat.order.buyer, reason="Left <the> company")
+    subject, text, html = _rendered(kind=OutboundEmail.Kind.RETURN_REQUESTED)
+    assert subject.startswith("Return requested")
+    assert "Left <the> company" in text and "Left &lt;the&gt; company" in html
+
+    services.deny_return(seat=seat, actor=make_store_admin(), note="Already <started>")
+    subject, text, html = _rendered(kind=OutboundEmail.Kind.RETURN_DECIDED)
+    assert subject.endswith("was denied")
+    assert "Already <started>" in text and "Already &lt;started&gt;" in html

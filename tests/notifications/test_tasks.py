@@ -1,0 +1,134 @@
+"""Sending is idempotent, retries what is transient, and gives up on what is not."""
+
+from unittest import mock
+
+import pytest
+from celery.exceptions import Retry
+from django.core import mail
+
+from notifications import tasks
+from notifications.models import OutboundEmail
+from notifications.tasks import MAX_ATTEMPTS, send_emails, sweep_outbox
+from seats import services
+from seats.models import Redemption
+
+
+def test_a_task_run_twice_sends_once(email, mailoutbox):
+    assert send_emails.apply(args=[[email.pk]]).get() == 1
+    assert send_emails.apply(args=[[email.pk]]).get() == 0
+
+    assert len(mailoutbox) == 1
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.SENT
+    assert email.attempts == 1 and email.sent_at is not None
+    assert email.redemption.delivery_status == Redemption.Delivery.SENT
+
+
+def test_a_batch_skips_what_was_sent_and_sends_the_rest(order, agent, mailoutbox):
+    first, second = (
+        services.email_redemption(seat=seat, actor=agent, email=f"r{seat.pk}@example.com")
+        for seat in order.seats.all()[:2]
+    )
+    ids = [first.emails.get().pk, second.emails.get().pk]
+    send_emails.apply(args=[ids[:1]])
+
+    assert send_emails.apply(args=[ids]).get() == 1
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(
+        [first.recipient_email, second.recipient_email]
+    )
+
+
+def test_transient_provider_error_is_retried_with_backoff(email, flaky, mailoutbox):
+    with (
+        mock.patch(
+            "celery.app.autoretry.get_exponential_backoff_interval", return_value=7
+        ) as backoff,
+        pytest.raises(Retry) as retry,
+    ):
+        send_emails.apply(args=[[email.pk]])
+
+    backoff.assert_called_once_with(factor=5, retries=0, maximum=600, full_jitter=True)
+    assert retry.value.when == 7
+    assert isinstance(retry.value.exc, ConnectionError)
+    email.refresh_from_db()
+    assert (email.status, email.attempts, email.last_error) == (
+        OutboundEmail.Status.PENDING,
+        1,
+        "provider unreachable",
+    )
+    assert mailoutbox == []
+
+    assert retry.value.sig.apply().get() == 1
+    assert flaky.calls == 2
+    assert len(mailoutbox) == 1
+    email.refresh_from_db()
+    assert (email.status, email.attempts, email.last_error) == (OutboundEmail.Status.SENT, 2, "")
+
+
+def test_retries_stop_at_the_limit(email, flaky):
+    flaky.failures = 99
+    with pytest.raises(ConnectionError):
+        send_emails.apply(args=[[email.pk]], retries=send_emails.max_retries)
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.PENDING  # the sweep tries again later
+
+
+def test_failed_attempt_is_recorded_for_the_retry(email, flaky):
+    flaky.failures = 99
+    with pytest.raises(ConnectionError):
+        tasks._send_one(email.pk, connection=mail.get_connection())
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.PENDING
+    assert (email.attempts, email.last_error) == (1, "provider unreachable")
+
+
+def test_email_fails_for_good_after_the_last_attempt(email, flaky):
+    flaky.failures = 99
+    OutboundEmail.objects.filter(pk=email.pk).update(attempts=MAX_ATTEMPTS - 1)
+    assert tasks._send_one(email.pk, connection=mail.get_connection()) == 0
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.FAILED
+    assert email.redemption.delivery_status == Redemption.Delivery.FAILED
+
+
+def test_refused_recipient_is_not_retried(email, settings):
+    settings.EMAIL_BACKEND = "tests.notifications.backends.RefusingBackend"
+    assert send_emails.apply(args=[[email.pk]]).get() == 0
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.FAILED
+    assert "refused" in email.last_error
+    assert email.redemption.delivery_status == Redemption.Delivery.FAILED
+
+
+def test_a_broken_email_does_not_hold_up_the_batch(order, agent, mailoutbox):
+    emails = [
+        services.email_redemption(
+            seat=seat, actor=agent, email=f"r{seat.pk}@example.com"
+        ).emails.get()
+        for seat in order.seats.all()[:2]
+    ]
+    OutboundEmail.objects.filter(pk=emails[0].pk).update(kind="no_such_kind")
+
+    assert send_emails.apply(args=[[e.pk for e in emails]]).get() == 1
+    broken = OutboundEmail.objects.get(pk=emails[0].pk)
+    assert broken.status == OutboundEmail.Status.PENDING and broken.attempts == 1
+    assert "no_such_kind" in broken.last_error
+
+
+def test_link_that_died_before_its_email_left_is_not_sent(redemption, email, mailoutbox):
+    services.cancel_redemption(seat=redemption.seat_id, actor=redemption.created_by)
+    assert send_emails.apply(args=[[email.pk]]).get() == 0
+    assert mailoutbox == []
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.FAILED
+    assert email.last_error.startswith("Not sent: the link stopped working")
+
+
+def test_sweep_queues_unqueued_and_stale_emails_oldest_first(email, mailoutbox):
+    assert email.queued_at is None
+    with mock.patch.object(tasks, "enqueue", return_value=1) as enqueue:
+        assert sweep_outbox.apply().get() == 1
+    enqueue.assert_called_once_with([email.pk])
+    sweep_outbox.apply()
+    assert len(mailoutbox) == 1
+    assert sweep_outbox.apply().get() == 0
