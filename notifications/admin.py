@@ -8,7 +8,7 @@ from django.utils.text import Truncator
 from seats.admin.base import ReadOnlyAdmin
 
 from .models import OutboundEmail
-from .services import enqueue
+from .services import requeue
 
 
 @admin.register(OutboundEmail)
@@ -43,7 +43,7 @@ class OutboundEmailAdmin(ReadOnlyAdmin):
         waiting = list(
             queryset.filter(status=OutboundEmail.Status.PENDING).values_list("pk", flat=True)
         )
-        handed = enqueue(waiting)
+        handed = requeue(waiting)
         skipped = queryset.count() - len(waiting)
         message = f"{handed} of {len(waiting)} waiting emails handed to the sender."
         if handed < len(waiting):

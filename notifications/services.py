@@ -20,50 +20,67 @@ BATCH_SIZE = 100
 def queue_email(
     *, kind: OutboundEmail.Kind, to: str, context: dict | None = None, redemption=None
 ) -> OutboundEmail:
-    email = OutboundEmail.objects.create(
-        kind=kind, to_email=to, context=context or {}, redemption=redemption
-    )
-    transaction.on_commit(lambda: enqueue([email.pk]))
-    return email
+    return queue_emails(
+        [OutboundEmail(kind=kind, to_email=to, context=context or {}, redemption=redemption)]
+    )[0]
 
 
 def queue_emails(emails: list[OutboundEmail]) -> list[OutboundEmail]:
-    """Bulk form of ``queue_email`` for bulk actions: one INSERT, one task per batch."""
+    """Write outbox rows, already marked queued, and hand them to Celery once the transaction
+    commits: one INSERT, one task per batch, and no further write unless the broker fails."""
+    now = timezone.now()
+    for email in emails:
+        email.queued_at = now
     created = OutboundEmail.objects.bulk_create(emails, batch_size=1000)
+    redemption_ids = [email.redemption_id for email in created if email.redemption_id]
+    if redemption_ids:
+        Redemption.objects.filter(
+            pk__in=redemption_ids, delivery_status=Redemption.Delivery.NOT_QUEUED
+        ).update(delivery_status=Redemption.Delivery.QUEUED)
     ids = [email.pk for email in created]
     transaction.on_commit(lambda: enqueue(ids))
     return created
 
 
 def enqueue(email_ids: Iterable[int]) -> int:
-    """Hand emails to the broker in batches; returns how many were handed over. If the broker is
-    down, the rows stay unqueued (and their redemptions "not yet queued") for the periodic sweep,
-    and the action that wrote them has already succeeded. The first failure stops the loop, so
-    a bulk action does not wait on a dead broker once per batch."""
+    """Publish the emails to the broker in batches; returns how many were handed over. If the
+    broker is down, the rest are marked unqueued (their redemptions "not yet queued") for the
+    periodic sweep, and the action that wrote them has already succeeded. The first failure stops
+    the loop, so a bulk action does not wait on a dead broker once per batch."""
     from .tasks import send_emails
 
     ids = list(email_ids)
     for start in range(0, len(ids), BATCH_SIZE):
-        chunk = ids[start : start + BATCH_SIZE]
-        batch = OutboundEmail.objects.filter(pk__in=chunk, status=OutboundEmail.Status.PENDING)
-        batch.update(queued_at=timezone.now())  # first: a fast worker may send it at once
         try:
-            send_emails.delay(chunk)
+            send_emails.delay(ids[start : start + BATCH_SIZE])
         except Exception:  # the broker's errors vary by transport; all mean "not queued"
             logger.warning(
                 "Broker unavailable; %d emails left for the sweep", len(ids) - start, exc_info=True
             )
-            batch.update(queued_at=None)
+            _mark_unqueued(ids[start:])
             return start
-        _mark_redemptions_queued(chunk)
     return len(ids)
 
 
-def _mark_redemptions_queued(email_ids: list[int]) -> None:
-    """Only a redemption still "not yet queued" moves: a fast worker may already have sent it."""
+def requeue(email_ids: list[int]) -> int:
+    """The sweep's hand-over: mark the emails queued again, then publish them."""
+    OutboundEmail.objects.filter(pk__in=email_ids, status=OutboundEmail.Status.PENDING).update(
+        queued_at=timezone.now()
+    )
     Redemption.objects.filter(
         emails__pk__in=email_ids, delivery_status=Redemption.Delivery.NOT_QUEUED
     ).update(delivery_status=Redemption.Delivery.QUEUED)
+    return enqueue(email_ids)
+
+
+def _mark_unqueued(email_ids: list[int]) -> None:
+    """Only what is still pending moves back: a fast worker may have sent some already."""
+    OutboundEmail.objects.filter(pk__in=email_ids, status=OutboundEmail.Status.PENDING).update(
+        queued_at=None
+    )
+    Redemption.objects.filter(
+        emails__pk__in=email_ids, delivery_status=Redemption.Delivery.QUEUED
+    ).update(delivery_status=Redemption.Delivery.NOT_QUEUED)
 
 
 # What a provider's tracking event means for the redemption whose email it is about, and which

@@ -16,7 +16,7 @@ from seats.models import Redemption
 
 from . import emails
 from .models import OutboundEmail
-from .services import enqueue
+from .services import requeue
 
 logger = logging.getLogger(__name__)
 
@@ -45,25 +45,34 @@ SWEEP_LIMIT = 5000
 def send_emails(email_ids: list[int]) -> int:
     """Send a batch over one connection; returns how many this run sent. A transient error stops
     the batch and Celery retries all of it with backoff; what was sent already is skipped."""
+    batch = (
+        OutboundEmail.objects.select_related(*emails.RENDERING)
+        .filter(status=OutboundEmail.Status.PENDING)
+        .in_bulk(email_ids)
+    )
     sent = 0
     with get_connection() as connection:
         for email_id in email_ids:
-            sent += _send_one(email_id, connection)
+            if email_id in batch:
+                sent += _send_one(batch[email_id], connection)
     return sent
 
 
-def _send_one(email_id: int, connection) -> int:
-    """Send one pending email under its row lock; 1 if this call sent it. The attempt and its
-    error are committed even when the error is re-raised for Celery to retry."""
+def _send_one(email: OutboundEmail, connection) -> int:
+    """Send one pending email under its row lock; 1 if this call sent it. The batch was read
+    with what it renders from; the lock re-reads only whether the row is still pending. The
+    attempt and its error are committed even when the error is re-raised for Celery to retry."""
     with transaction.atomic():
-        email = (
+        attempts = (
             OutboundEmail.objects.select_for_update(skip_locked=True)
-            .filter(pk=email_id, status=OutboundEmail.Status.PENDING)
+            .filter(pk=email.pk, status=OutboundEmail.Status.PENDING)
+            .values_list("attempts", flat=True)
             .first()
         )
-        if email is None:  # sent already, failed for good, or another worker has it
+        if attempts is None:  # sent already, failed for good, or another worker has it
             return 0
-        email.attempts += 1
+        email_id = email.pk
+        email.attempts = attempts + 1
         if reason := emails.obsolete_reason(email):
             email.status = OutboundEmail.Status.FAILED
             email.last_error = reason
@@ -129,4 +138,4 @@ def sweep_outbox() -> int:
         .order_by("created_at", "pk")
         .values_list("pk", flat=True)[:SWEEP_LIMIT]
     )
-    return enqueue(ids)
+    return requeue(ids)

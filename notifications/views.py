@@ -31,9 +31,8 @@ def demo_only(view: Callable) -> Callable:
 
 @demo_only
 def outbox(request):
-    page = Paginator(OutboundEmail.objects.order_by("-created_at", "-id"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    outbox = OutboundEmail.objects.select_related(*emails.RENDERING).order_by("-created_at", "-id")
+    page = Paginator(outbox, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(email, _subject(email)) for email in page]
     return render(request, "notifications/outbox.html", {"page": page, "rows": rows})
 

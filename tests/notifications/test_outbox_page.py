@@ -42,6 +42,7 @@ def test_outbox_pages(client, redemption):
             kind=OutboundEmail.Kind.REDEMPTION_REMINDER,
             to_email=f"p{n}@example.com",
             context={"redemption_id": redemption.pk},
+            redemption=redemption,
         )
         for n in range(PAGE_SIZE)
     )

@@ -76,7 +76,7 @@ def test_retries_stop_at_the_limit(email, flaky):
 def test_failed_attempt_is_recorded_for_the_retry(email, flaky):
     flaky.failures = 99
     with pytest.raises(ConnectionError):
-        tasks._send_one(email.pk, connection=mail.get_connection())
+        tasks._send_one(email, connection=mail.get_connection())
     email.refresh_from_db()
     assert email.status == OutboundEmail.Status.PENDING
     assert (email.attempts, email.last_error) == (1, "provider unreachable")
@@ -85,7 +85,7 @@ def test_failed_attempt_is_recorded_for_the_retry(email, flaky):
 def test_email_fails_for_good_after_the_last_attempt(email, flaky):
     flaky.failures = 99
     OutboundEmail.objects.filter(pk=email.pk).update(attempts=MAX_ATTEMPTS - 1)
-    assert tasks._send_one(email.pk, connection=mail.get_connection()) == 0
+    assert tasks._send_one(email, connection=mail.get_connection()) == 0
     email.refresh_from_db()
     assert email.status == OutboundEmail.Status.FAILED
     assert email.redemption.delivery_status == Redemption.Delivery.FAILED
@@ -125,10 +125,10 @@ def test_link_that_died_before_its_email_left_is_not_sent(redemption, email, mai
 
 
 def test_sweep_queues_unqueued_and_stale_emails_oldest_first(email, mailoutbox):
-    assert email.queued_at is None
-    with mock.patch.object(tasks, "enqueue", return_value=1) as enqueue:
+    OutboundEmail.objects.filter(pk=email.pk).update(queued_at=None)  # the broker was down
+    with mock.patch.object(tasks, "requeue", return_value=1) as requeue:
         assert sweep_outbox.apply().get() == 1
-    enqueue.assert_called_once_with([email.pk])
+    requeue.assert_called_once_with([email.pk])
     sweep_outbox.apply()
     assert len(mailoutbox) == 1
     assert sweep_outbox.apply().get() == 0
