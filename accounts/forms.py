@@ -1,7 +1,7 @@
 """Registration: a recipient of a redemption link (or anyone) creates an account by email."""
 
 from django import forms
-from django.contrib.auth.forms import BaseUserCreationForm
+from django.contrib.auth.forms import BaseUserCreationForm, PasswordResetForm
 
 from .models import User, normalize_email
 
@@ -32,3 +32,12 @@ class RegistrationForm(BaseUserCreationForm):
                 code="exists",
             )
         return email
+
+
+class InvitedPasswordResetForm(PasswordResetForm):
+    """Django's reset form skips accounts without a usable password; ours are exactly the
+    learners who were invited by an agent and have not chosen one yet. They lose invitation
+    emails too, and must be able to ask for a new link."""
+
+    def get_users(self, email):
+        return User.objects.filter(email=normalize_email(email), is_active=True)

@@ -2,12 +2,12 @@
 questions, redeem, start training.
 
 Anyone holding a link can open it, so every page here is rate limited per client and never
-cached, and the link itself answers with ``Referrer-Policy: no-referrer``. A dead link gets a page
+cached, and a live link answers with ``Referrer-Policy: no-referrer``. A dead link gets a page
 saying why and whom to ask; a used link and an unknown one get the same page.
 """
 
 from collections.abc import Callable
-from functools import partial, wraps
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -43,31 +43,18 @@ def limited(view: Callable) -> Callable:
     )(never_cache(view))
 
 
-def no_referrer(view: Callable) -> Callable:
-    """Send no Referer from a page whose URL holds a token (nor from the redirect it answers
-    with). Such a page must not hold a POST form: browsers send ``Origin: null`` from it, which
-    Django's CSRF check refuses; hence the redirect to a token-less page in ``redeem``."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        response = view(request, *args, **kwargs)
-        response["Referrer-Policy"] = "no-referrer"
-        return response
-
-    return wrapper
-
-
 SESSION_TOKENS = "seats.redemption_tokens"
 REMEMBERED_TOKENS = 10
 
 
-@no_referrer
 @require_safe
 @limited
 def redeem(request: HttpRequest, token: str) -> HttpResponse:
     """The emailed link. A live one is remembered in the session and the visitor continues on
-    a page without the token in its URL (as Django's password reset does); a dead one gets a
-    page saying why."""
+    a page without the token in its URL (as Django's password reset does), sending no Referer on
+    the way; a dead one gets a page saying why. That page may send one (its token opens
+    nothing), which keeps its forms working: browsers send ``Origin: null`` from a no-referrer
+    page, and Django's CSRF check refuses such a POST."""
     try:
         redemption = check_link(token)
     except LinkError as error:
@@ -76,7 +63,9 @@ def redeem(request: HttpRequest, token: str) -> HttpResponse:
     tokens.pop(str(redemption.pk), None)
     tokens[str(redemption.pk)] = token
     request.session[SESSION_TOKENS] = dict(list(tokens.items())[-REMEMBERED_TOKENS:])
-    return redirect("redeem_claim", redemption_id=redemption.pk)
+    response = redirect("redeem_claim", redemption_id=redemption.pk)
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @limited

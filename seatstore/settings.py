@@ -233,6 +233,8 @@ else:
 # X-Forwarded-For, or every client shares the proxy's address.
 REDEEM_RATE_LIMIT = int(env("REDEEM_RATE_LIMIT", "30"))
 REGISTER_RATE_LIMIT = int(env("REGISTER_RATE_LIMIT", "10"))
+LOGIN_RATE_LIMIT = int(env("LOGIN_RATE_LIMIT", "20"))
+PASSWORD_RESET_RATE_LIMIT = int(env("PASSWORD_RESET_RATE_LIMIT", "5"))
 RATELIMIT_TRUSTED_PROXIES = int(env("RATELIMIT_TRUSTED_PROXIES", "0"))
 # One connection attempt when publishing: with the broker down an agent's action (and a bulk
 # action's batches) must fail over to the outbox sweep at once, not retry for seconds each.

@@ -4,14 +4,33 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from accounts.forms import InvitedPasswordResetForm
+
 from .health import health
+from .ratelimit import rate_limit
 
 admin.site.site_header = "Seatstore administration"
 admin.site.site_title = "Seatstore admin"
 admin.site.index_title = "Run the store"
 
+
+def limited_posts(scope: str, view):
+    """Rate limit the POSTs of a page a stranger can hammer (guessing passwords, mail-bombing
+    someone with reset links); reading the page stays free."""
+    return rate_limit(
+        scope,
+        limit=lambda: getattr(settings, f"{scope.upper()}_RATE_LIMIT"),
+        methods=("POST",),
+        template="registration/rate_limited.html",
+    )(view)
+
+
 auth_urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "login/",
+        limited_posts("login", auth_views.LoginView.as_view(redirect_authenticated_user=True)),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
@@ -19,7 +38,14 @@ auth_urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password/reset/",
+        limited_posts(
+            "password_reset",
+            auth_views.PasswordResetView.as_view(form_class=InvitedPasswordResetForm),
+        ),
+        name="password_reset",
+    ),
     path(
         "password/reset/done/",
         auth_views.PasswordResetDoneView.as_view(),

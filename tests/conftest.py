@@ -1,10 +1,12 @@
 import pytest
+from django.core.cache import cache
 
 from tests import factories
 
 
 @pytest.fixture(autouse=True)
 def _fast_and_local(settings, tmp_path):
+    cache.clear()  # rate-limit counters must not carry over from one test to the next
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.SITE_URL = "http://testserver"
