@@ -6,7 +6,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/seatstore
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format services chromium migrations-check bench
+.PHONY: help install run test lint format services chromium docs bench
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -42,6 +42,9 @@ format: install ## ruff format and fix
 
 services: ## Start PostgreSQL and Redis if they are not running
 	@scripts/ensure-services
+
+docs: install ## Regenerate the seat state graph (docs/seat-states.dot) from the model
+	$(BIN)/python manage.py graph_transitions seats.Seat > docs/seat-states.dot
 
 chromium: ## Install Debian's chromium for the browser tests (skipped when present)
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium)
