@@ -43,6 +43,10 @@ format: install ## ruff format and fix
 services: ## Start PostgreSQL and Redis if they are not running
 	@scripts/ensure-services
 
+bench: install services ## Benchmarks on PostgreSQL (FIGURES="1 2 ..." picks some); prints a table, writes JSON
+	@command -v wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python -m bench $(FIGURES)
+
 docs: install ## Regenerate the seat state graph (docs/seat-states.dot) from the model
 	$(BIN)/python manage.py graph_transitions seats.Seat > docs/seat-states.dot
 
