@@ -5,11 +5,11 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 
 from seats import access
 from seats.models import Enrollment, Seat
+from seatstore.navigation import safe_next
 from seatstore.ratelimit import rate_limit
 
 from .forms import RegistrationForm
@@ -51,7 +51,7 @@ def training(request):
 def register(request):
     """Create an account and sign in, then go back where the visitor came from (a redemption
     link, usually) if that is a page of this site."""
-    next_url = _safe_next(request)
+    next_url = safe_next(request)
     if request.user.is_authenticated:
         return redirect(next_url or "accounts:home")
     form = RegistrationForm(
@@ -64,12 +64,3 @@ def register(request):
         messages.success(request, "Your account is ready; you are signed in.")
         return redirect(next_url or "accounts:home")
     return render(request, "accounts/register.html", {"form": form, "next": next_url})
-
-
-def _safe_next(request) -> str:
-    next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return next_url
-    return ""

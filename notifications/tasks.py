@@ -20,14 +20,23 @@ from .services import requeue
 
 logger = logging.getLogger(__name__)
 
+class TemporarySMTPError(Exception):
+    """The mail server answered 4xx ("try again later": greylisting, a full mailbox queue)."""
+
+
 TRANSIENT_ERRORS = (
     ConnectionError,
     TimeoutError,
     smtplib.SMTPServerDisconnected,
     smtplib.SMTPConnectError,
     AnymailAPIError,
+    TemporarySMTPError,
 )
-PERMANENT_ERRORS = (AnymailRecipientsRefused, smtplib.SMTPRecipientsRefused)
+PERMANENT_ERRORS = (
+    AnymailRecipientsRefused,
+    smtplib.SMTPRecipientsRefused,
+    smtplib.SMTPResponseException,
+)
 # Past this many attempts an email is failed for good, and its redemption shows it to the agent.
 MAX_ATTEMPTS = 10
 REQUEUE_AFTER = timedelta(minutes=10)
@@ -81,7 +90,7 @@ def _send_one(email: OutboundEmail, connection) -> int:
         try:
             with transaction.atomic():  # a savepoint: a failed query leaves the row writable
                 message = emails.build_message(email, connection=connection)
-            message.send()
+            _deliver(message)
         except PERMANENT_ERRORS as error:
             _finish(email, OutboundEmail.Status.FAILED, error=str(error))
             return 0
@@ -99,6 +108,20 @@ def _send_one(email: OutboundEmail, connection) -> int:
             _finish(email, OutboundEmail.Status.SENT)
             return 1
     raise retry
+
+
+def _deliver(message) -> None:
+    """Send, telling a server's temporary refusal (4xx) from a permanent one (5xx)."""
+    try:
+        message.send()
+    except smtplib.SMTPRecipientsRefused as error:
+        if all(400 <= code < 500 for code, _ in error.recipients.values()):
+            raise TemporarySMTPError(str(error)) from error
+        raise
+    except smtplib.SMTPResponseException as error:
+        if 400 <= error.smtp_code < 500:
+            raise TemporarySMTPError(str(error)) from error
+        raise
 
 
 def _record_failure(email: OutboundEmail, error: Exception) -> bool:

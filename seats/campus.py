@@ -24,10 +24,14 @@ class LocalCampus:
         return Enrollment.objects.bulk_create(enrollments, batch_size=1000)
 
     def start(self, enrollment: Enrollment) -> None:
-        """The learner opened the course: from now on the seat cannot be unassigned."""
-        if enrollment.status == Enrollment.Status.NOT_STARTED:
+        """The learner opened the course: from now on the seat cannot be unassigned. Only a
+        not-started enrollment starts, decided in the UPDATE itself, so a start racing an
+        unassign (which withdraws it under a lock) cannot revive a withdrawn enrollment."""
+        started = Enrollment.objects.filter(
+            pk=enrollment.pk, status=Enrollment.Status.NOT_STARTED
+        ).update(status=Enrollment.Status.IN_PROGRESS)
+        if started:
             enrollment.status = Enrollment.Status.IN_PROGRESS
-            enrollment.save(update_fields=["status"])
 
     def withdraw(self, enrollment: Enrollment) -> None:
         enrollment.status = Enrollment.Status.WITHDRAWN

@@ -7,22 +7,17 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from seats.access import access_seat
 from seats.errors import SeatActionError
+from seatstore.navigation import safe_next
 
 from ..actions import ACTIONS
 
 
 def _back_url(request, seat) -> str:
     """The order page the agent came from (its filters and page kept), if it is ours."""
-    url = request.POST.get("next") or request.GET.get("next")
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return url
-    return reverse("portal:order", args=[seat.order_id])
+    return safe_next(request, default=reverse("portal:order", args=[seat.order_id]))
 
 
 @login_required

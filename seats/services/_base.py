@@ -67,15 +67,15 @@ def refusing_conflicts(func: Callable) -> Callable:
 
 
 def lock_seat(seat: Seat | int) -> Seat:
-    """The seat, re-read under a row lock, with what the rules need to look at."""
+    """The seat, locked, then read with what the rules need to look at. Two statements on
+    purpose: a statement that waits for the lock returns the new seat row but joins it to the
+    rows its snapshot saw, so a learner or enrollment changed by the lock holder would read as
+    missing."""
     seat_id = seat if isinstance(seat, int) else seat.pk
-    return (
-        Seat.objects.select_for_update(of=("self",))
-        .select_related(
-            "order__store", "order__buyer", "order_line__product", "enrollment", "learner"
-        )
-        .get(pk=seat_id)
-    )
+    Seat.objects.select_for_update().filter(pk=seat_id).values_list("pk", flat=True).get()
+    return Seat.objects.select_related(
+        "order__store", "order__buyer", "order_line__product", "enrollment", "learner"
+    ).get(pk=seat_id)
 
 
 @contextmanager

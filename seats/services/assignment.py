@@ -45,24 +45,60 @@ def assign_seat(
         require_no_active_enrollment(learner, product, who=learner.email)
         if owner_group is not None and owner_group.pk != seat.owner_group_id:
             apply_owner_group(seat, owner_group, actor=actor)
-        enrollment = campus().enroll(learner=learner, product=product, seat=seat)
-        transition(
+        hand_over(
             seat,
             SeatEvent.Action.ASSIGN,
             "assign",
             actor=actor,
-            details={"learner": learner.email},
             learner=learner,
-            enrollment=enrollment,
+            answers=cleaned,
+            invited=created,
+            details={"learner": learner.email},
         )
-        save_answers(seat, learner, cleaned)
-        notify_learner(seat, learner, invited=created)
     return seat
+
+
+def hand_over(
+    seat: Seat,
+    action: SeatEvent.Action,
+    method: str,
+    *,
+    actor: User | None,
+    learner: User,
+    answers: dict,
+    invited: bool,
+    details: dict,
+) -> None:
+    """What every way of giving a locked seat to a learner does once the rules passed: enroll
+    them in Campus, move the seat (``method`` of the state graph), keep their answers, tell
+    them."""
+    enrollment = campus().enroll(learner=learner, product=seat.order_line.product, seat=seat)
+    transition(
+        seat,
+        action,
+        method,
+        actor=actor,
+        details=details,
+        learner=learner,
+        enrollment=enrollment,
+    )
+    save_answers(seat, learner, answers)
+    notify_learner(seat, learner, invited=invited)
 
 
 def notify_learner(seat: Seat, learner: User, *, invited: bool) -> None:
     kind = OutboundEmail.Kind.INVITATION if invited else OutboundEmail.Kind.ASSIGNMENT_NOTICE
     queue_email(kind=kind, to=learner.email, context={"seat_id": seat.pk, "user_id": learner.pk})
+
+
+def _enrollment_status_locked(seat: Seat) -> str:
+    """The enrollment's status under its row lock: the learner may be starting the course right
+    now, and a seat must not go back from under someone who started."""
+    return (
+        Enrollment.objects.select_for_update()
+        .values_list("status", flat=True)
+        .get(pk=seat.enrollment_id)
+    )
 
 
 def require_releasable(seat: Seat) -> None:
@@ -71,7 +107,7 @@ def require_releasable(seat: Seat) -> None:
         raise SeatActionError(
             "A return request for this seat is pending; wait for the store's decision first."
         )
-    if seat.status == Seat.Status.ASSIGNED and seat.enrollment.status != (
+    if seat.status == Seat.Status.ASSIGNED and _enrollment_status_locked(seat) != (
         Enrollment.Status.NOT_STARTED
     ):
         raise SeatActionError(
@@ -122,16 +158,14 @@ def transfer_seat(
             raise SeatActionError(f"This seat is already assigned to {learner.email}.")
         require_no_active_enrollment(learner, product, who=learner.email)
         campus().withdraw(previous_enrollment)
-        enrollment = campus().enroll(learner=learner, product=product, seat=seat)
-        transition(
+        hand_over(
             seat,
             SeatEvent.Action.TRANSFER,
             "transfer",
             actor=actor,
-            details={"from_learner": previous_learner.email, "to_learner": learner.email},
             learner=learner,
-            enrollment=enrollment,
+            answers=cleaned,
+            invited=created,
+            details={"from_learner": previous_learner.email, "to_learner": learner.email},
         )
-        save_answers(seat, learner, cleaned)
-        notify_learner(seat, learner, invited=created)
     return seat

@@ -7,9 +7,16 @@ from accounts.models import User, normalize_email
 
 from ..errors import SeatActionError
 
+EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length
+
 
 def clean_email(email: str) -> str:
     email = normalize_email(email)
+    if len(email) > EMAIL_MAX_LENGTH:
+        raise SeatActionError(
+            f"“{email[:40]}…” is {len(email)} characters long; an email address has at most "
+            f"{EMAIL_MAX_LENGTH}."
+        )
     try:
         validate_email(email)
     except ValidationError:
