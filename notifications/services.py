@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from seats.models import Redemption
+from seatstore.bulk_sql import insert_objects
 
 from .models import OutboundEmail
 
@@ -31,7 +32,7 @@ def queue_emails(emails: list[OutboundEmail]) -> list[OutboundEmail]:
     now = timezone.now()
     for email in emails:
         email.queued_at = now
-    created = OutboundEmail.objects.bulk_create(emails, batch_size=1000)
+    created = insert_objects(emails)
     redemption_ids = [email.redemption_id for email in created if email.redemption_id]
     if redemption_ids:
         Redemption.objects.filter(

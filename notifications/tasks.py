@@ -20,6 +20,7 @@ from .services import requeue
 
 logger = logging.getLogger(__name__)
 
+
 class TemporarySMTPError(Exception):
     """The mail server answered 4xx ("try again later": greylisting, a full mailbox queue)."""
 

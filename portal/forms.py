@@ -8,7 +8,13 @@ from seats.services._base import questions_for
 from seats.services.redemption import MESSAGE_MAX_LENGTH
 
 from . import queries
-from .csv_files import MAX_ROWS, MAX_UPLOAD_BYTES, CsvRefused, question_column
+from .csv_files import (
+    BACKGROUND_AFTER_ROWS,
+    MAX_ROWS,
+    MAX_UPLOAD_BYTES,
+    CsvRefused,
+    question_column,
+)
 
 
 class SeatForm(forms.Form):
@@ -160,7 +166,8 @@ class BulkUploadForm(forms.Form):
     file = forms.FileField(
         label="CSV file",
         help_text=f"UTF-8 CSV, at most {MAX_UPLOAD_BYTES // 1024 // 1024} MB and "
-        f"{MAX_ROWS:,} rows.",
+        f"{MAX_ROWS:,} rows; a file of more than {BACKGROUND_AFTER_ROWS:,} rows is applied in "
+        "the background.",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
 

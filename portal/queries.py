@@ -4,13 +4,14 @@ history with one query each."""
 
 from collections import defaultdict
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from groups.models import PurchasingGroup
 from orders.models import Order, OrderLine
 from seats.access import managed_group_ids, orders_visible_to, seats_visible_to
-from seats.models import Redemption, Seat, SeatEvent
+from seats.models import ImportJob, Redemption, Seat, SeatEvent
 from seats.selectors import annotate_status_counts, capacity_by_product
+from seats.services.bulk_jobs import progress_of
 
 
 def order_list(user) -> QuerySet[Order]:
@@ -99,3 +100,26 @@ def group_capacity(user) -> list[tuple[PurchasingGroup, list[dict]]]:
     for row in capacity_by_product(Seat.objects.filter(owner_group_id__in=managed_group_ids(user))):
         rows_by_group[row["owner_group_id"]].append(row)
     return [(group, rows_by_group[group.pk]) for group in groups]
+
+
+def order_imports(order: Order) -> dict:
+    """The order's background imports for its page: the queued and running ones, each with the
+    rows it has written so far (``done``, None before it starts), and the last one to finish.
+    One query, without the jobs' rows."""
+    last_finished = (
+        ImportJob.objects.filter(order=order)
+        .exclude(status__in=ImportJob.ACTIVE)
+        .order_by(F("finished_at").desc(nulls_last=True), "-id")
+        .values("pk")[:1]
+    )
+    jobs = list(
+        ImportJob.objects.filter(order=order)
+        .filter(Q(status__in=ImportJob.ACTIVE) | Q(pk=Subquery(last_finished)))
+        .defer("rows", "errors")
+        .order_by("created_at", "id")
+    )
+    active = [job for job in jobs if job.is_active]
+    progress = progress_of(active)
+    for job in active:
+        job.done = progress.get(job.pk)
+    return {"active": active, "last": next((job for job in jobs if not job.is_active), None)}

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from seatstore.bulk_sql import insert_objects
+
 from .models import Enrollment
 
 
@@ -21,7 +23,7 @@ class LocalCampus:
         thousand, for one assignment or a 5,000-row import alike."""
         for enrollment in enrollments:
             enrollment.training_url = self.training_url(enrollment)
-        return Enrollment.objects.bulk_create(enrollments, batch_size=1000)
+        return insert_objects(enrollments)
 
     def start(self, enrollment: Enrollment) -> None:
         """The learner opened the course: from now on the seat cannot be unassigned. Only a

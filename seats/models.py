@@ -60,6 +60,8 @@ class Seat(ConcurrentTransitionMixin, models.Model):
         ordering = ["id"]
         indexes = [
             models.Index(fields=["order", "status"], name="seat_order_status_idx"),
+            # The order page's seats, first page first: an index range, not a sort of all seats.
+            models.Index(fields=["order", "id"], name="seat_order_id_idx"),
             models.Index(fields=["owner_group", "status"], name="seat_group_status_idx"),
             models.Index(fields=["order_line", "status"], name="seat_line_status_idx"),
             models.Index(fields=["learner"], name="seat_learner_idx"),
@@ -416,3 +418,51 @@ class SeatEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} ({self.from_status} → {self.to_status})"
+
+
+class ImportJob(models.Model):
+    """A CSV import too big to apply within a request, applied by a background task. The rows
+    wait here, already checked once; the task checks them again when it applies them, all or
+    nothing. Progress while it runs lives in the cache (the row's own updates are invisible
+    until the import commits)."""
+
+    class Kind(models.TextChoices):
+        ASSIGN = "assign", "Assign seats"
+        EMAIL = "email", "Email redemption links"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+
+    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="imports")
+    line = models.ForeignKey(
+        "orders.OrderLine", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total_rows = models.PositiveIntegerField()
+    rows = models.JSONField(default=list, help_text="The parsed rows, as the preview showed them.")
+    result = models.TextField(blank=True, help_text="What was applied, or why nothing was.")
+    errors = models.JSONField(default=list, blank=True, help_text="Row problems, when refused.")
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["order", "status"], name="importjob_order_status_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(total_rows__gt=0), name="importjob_has_rows"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for order {self.order_id}: {self.total_rows} rows"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE

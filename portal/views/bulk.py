@@ -4,7 +4,10 @@ apply (all rows or none).
 Between preview and apply the parsed rows wait in the agent's session (server side), under a
 random token that the preview page posts back: the client never sends the rows again, so what is
 applied is exactly what was previewed, and a preview page left open after a newer upload cannot
-apply the newer file by mistake. The apply checks every rule again under the seat locks."""
+apply the newer file by mistake. The apply checks every rule again under the seat locks.
+
+A file of up to ``BACKGROUND_AFTER_ROWS`` rows is applied within the request; a bigger one is
+handed to a background job (``bulk_jobs.start_import``) whose progress the order page shows."""
 
 import secrets
 from collections.abc import Callable
@@ -19,11 +22,18 @@ from django.views.decorators.http import require_POST
 
 from seats.access import access_order
 from seats.errors import SeatActionError
-from seats.services import bulk
+from seats.services import bulk, bulk_jobs
 from seats.services._base import questions_for
 from seats.services.redemption import MESSAGE_MAX_LENGTH
 
-from ..csv_files import MAX_ROWS, MAX_UPLOAD_BYTES, Parsed, parse_assign, parse_recipients
+from ..csv_files import (
+    BACKGROUND_AFTER_ROWS,
+    MAX_ROWS,
+    MAX_UPLOAD_BYTES,
+    Parsed,
+    parse_assign,
+    parse_recipients,
+)
 from ..forms import BulkUploadForm
 
 PREVIEW_ROWS = 20
@@ -34,15 +44,12 @@ class BulkKind:
     slug: str
     title: str
     parse: Callable[..., Parsed]
-    validate: Callable
-    apply: Callable
-    row_type: type
     verb: str  # "Assign 42 seats"
-    done: Callable[[bulk.BulkResult], str]
 
-
-def _seats(count: int) -> str:
-    return f"{count} seat{'' if count == 1 else 's'}"
+    @property
+    def service(self) -> bulk_jobs.ImportKind:
+        """What the import checks, applies and reports, in a request or a background job."""
+        return bulk_jobs.KINDS[self.slug]
 
 
 KINDS = {
@@ -52,27 +59,13 @@ KINDS = {
             slug="assign",
             title="Assign seats from a CSV file",
             parse=lambda upload, line: parse_assign(upload, questions_for(line.product)),
-            validate=bulk.validate_bulk_assign,
-            apply=bulk.bulk_assign,
-            row_type=bulk.AssignRow,
             verb="Assign",
-            done=lambda result: (
-                f"{_seats(result.seats)} assigned and the learners emailed "
-                f"({result.invited} new to Seatstore, invited to set a password)."
-            ),
         ),
         BulkKind(
             slug="email",
             title="Email redemption links to a list",
             parse=lambda upload, line: parse_recipients(upload),
-            validate=bulk.validate_bulk_email,
-            apply=bulk.bulk_email_redemptions,
-            row_type=bulk.RecipientRow,
             verb="Email links for",
-            done=lambda result: (
-                f"Redemption links for {_seats(result.seats)} are on their way; "
-                "each seat awaits its recipient."
-            ),
         ),
     )
 }
@@ -107,7 +100,7 @@ def _recall(request, order, kind: BulkKind, token: str):
     line = order.lines.select_related("product").filter(pk=stored["line"]).first()
     if line is None:
         return None
-    return line, [kind.row_type(**row) for row in stored["rows"]]
+    return line, [kind.service.row_type(**row) for row in stored["rows"]]
 
 
 def _page(request, order, kind: BulkKind, form, **extra):
@@ -119,6 +112,7 @@ def _page(request, order, kind: BulkKind, form, **extra):
         "lines": lines,
         "max_rows": MAX_ROWS,
         "max_megabytes": MAX_UPLOAD_BYTES // 1024 // 1024,
+        "background_after": BACKGROUND_AFTER_ROWS,
         "message_max": MESSAGE_MAX_LENGTH,
         "nav": "orders",
     } | extra
@@ -136,12 +130,17 @@ def bulk_upload(request, order_id: int, kind: str):
         return _page(request, order, kind, form)
     line, rows = form.cleaned_data["line"], form.parsed.rows
     try:
-        problems = kind.validate(order=order, actor=request.user, rows=rows, line=line)
+        problems = kind.service.validate(order=order, actor=request.user, rows=rows, line=line)
     except SeatActionError as error:
         problems = [bulk.RowError(None, error.message)]
     errors = sorted(form.parsed.errors + problems, key=lambda error: error.row or 0)
     token = None if errors else _remember(request, order, kind, line, rows)
-    preview = {"line": line, "rows": rows[:PREVIEW_ROWS], "row_count": len(rows)}
+    preview = {
+        "line": line,
+        "rows": rows[:PREVIEW_ROWS],
+        "row_count": len(rows),
+        "in_background": len(rows) > BACKGROUND_AFTER_ROWS,
+    }
     return _page(request, order, kind, form, errors=errors, token=token, **preview)
 
 
@@ -155,12 +154,25 @@ def bulk_apply(request, order_id: int, kind: str):
         return redirect("portal:bulk", order.pk, kind.slug)
     line, rows = stored
     try:
-        result = kind.apply(order=order, actor=request.user, rows=rows, line=line)
+        done = _apply(request, order, kind, line, rows)
     except bulk.BulkRefused as refused:
         form = BulkUploadForm(order=order, parse=kind.parse)
         return _page(request, order, kind, form, errors=refused.errors, row_count=len(rows))
     except SeatActionError as error:
         messages.error(request, error.message)
         return redirect("portal:bulk", order.pk, kind.slug)
-    messages.success(request, kind.done(result))
+    messages.success(request, done)
     return redirect("portal:order", order.pk)
+
+
+def _apply(request, order, kind: BulkKind, line, rows: list) -> str:
+    """Apply the rows now, or start a background job for a big file; returns what to tell the
+    agent. Both refuse as the services do."""
+    service = kind.service
+    if len(rows) <= BACKGROUND_AFTER_ROWS:
+        return service.done(service.apply(order=order, actor=request.user, rows=rows, line=line))
+    bulk_jobs.start_import(order=order, actor=request.user, kind=kind.slug, rows=rows, line=line)
+    return (
+        f"The {len(rows):,} {service.noun} are being imported in the background; this page shows "
+        "the progress. Nothing changes until every row is applied."
+    )

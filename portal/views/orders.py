@@ -71,6 +71,7 @@ def order_detail(request, order_id: int):
         "filters": filters,
         "page": page,
         "rows": [(seat, offered_actions(seat, offer)) for seat in page],
+        "imports": queries.order_imports(order),
         "nav": "orders",
     }
     return render(request, "portal/order_detail.html", context)

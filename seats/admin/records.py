@@ -1,11 +1,13 @@
 """What the services leave behind, listed for store admins and never edited: the audit trail,
-redemption links, enrollments and answers. Supplemental questions are configuration and stay
-editable. Lists order by id (newest first): it follows time and is served by the primary key."""
+redemption links, enrollments, answers and background imports. Supplemental questions are
+configuration and stay editable. Lists order by id (newest first): it follows time and is
+served by the primary key."""
 
 from django.contrib import admin
 
 from seats.models import (
     Enrollment,
+    ImportJob,
     Redemption,
     SeatEvent,
     SupplementalAnswer,
@@ -29,6 +31,32 @@ class SeatEventAdmin(ReadOnlyAdmin):
         if term.isdigit():
             return queryset.filter(seat_id=int(term)), False
         return super().get_search_results(request, queryset, term)
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(ReadOnlyAdmin):
+    """Background CSV imports; the rows themselves stay out of the page (up to 50,000)."""
+
+    fields = (
+        "order",
+        "line",
+        "actor",
+        "kind",
+        "status",
+        "total_rows",
+        "result",
+        "errors",
+        "created_at",
+        "started_at",
+        "finished_at",
+    )
+    list_display = ("created_at", "order", "kind", "status", "total_rows", "actor")
+    list_select_related = ("order", "actor")
+    list_filter = ("status", "kind")
+    ordering = ("-id",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("rows")
 
 
 @admin.register(Redemption)

@@ -4,49 +4,42 @@ This is the one sanctioned set-based path beside the per-seat services. A 5,000-
 afford one service call (and its dozen queries) per row (DESIGN §7), so the same rules are checked
 for the whole file at once and the same rows are written in batches: learners (unusable password,
 invited by email), enrollments through ``campus().enroll_many``, supplemental answers, one
-SeatEvent per seat and the outbox emails. ``Seat.status`` is a protected FSM field: here, and only
-here, seats move in SQL without their transition methods — one ``UPDATE … FROM (VALUES …)`` per
-batch to assign (each seat gets its own learner and enrollment), one ``UPDATE … WHERE id IN`` per
-batch to await a link — guarded by ``status = 'available'`` and bumping ``version``, so that open
-pages showing those seats refuse stale actions.
+SeatEvent per seat and the outbox emails. Rows are written by set-based statements over arrays
+(``bulk_sql``), not by ``bulk_create``, whose per-value compilation was most of the time.
+``Seat.status`` is a protected FSM field: here, and only here, seats move in SQL without their
+transition methods — one ``UPDATE … FROM`` the batch's rows to assign (each seat gets its own
+learner and enrollment), one ``UPDATE … WHERE id IN`` per batch to await a link — guarded by
+``status = 'available'`` and bumping ``version``, so that open pages showing those seats refuse
+stale actions.
 
 The preview calls ``validate_bulk_assign`` / ``validate_bulk_email``; the apply repeats the same
 checks under the seat locks, because seats may have been taken or learners enrolled since. If any
 row fails, nothing is applied. The one-active-enrollment constraint is the database's backstop.
 """
 
+import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
 from functools import wraps
 
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import User, normalize_email
 from notifications.models import OutboundEmail
 from notifications.services import queue_emails
 from orders.models import Order, OrderLine
+from seatstore.bulk_sql import BATCH_SIZE, execute, insert_objects, insert_rows, values_table
 
 from .. import access
 from ..campus import campus
 from ..errors import SeatActionError
-from ..models import (
-    Enrollment,
-    Redemption,
-    Seat,
-    SeatEvent,
-    SupplementalAnswer,
-    SupplementalQuestion,
-)
-from ..tokens import hash_token, new_nonce, token_for
+from ..models import Enrollment, Seat, SeatEvent, SupplementalAnswer, SupplementalQuestion
 from ._base import questions_for
 from .learners import clean_email
-from .redemption import MESSAGE_MAX_LENGTH
-
-BATCH_SIZE = 1000
+from .redemption import MESSAGE_MAX_LENGTH, build_link
 
 
 @dataclass(frozen=True)
@@ -281,52 +274,47 @@ def validate_bulk_email(
 
 # --- Apply ---------------------------------------------------------------------------------------
 
-
-def _batches(items: list, size: int = BATCH_SIZE):
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+Progress = Callable[[int], None]
 
 
-def _learners(rows: Sequence[AssignRow]) -> tuple[dict[str, User], set[str]]:
-    """{email: user} for every row, creating the unknown ones in bulk with an unusable password
-    (they set one from the invitation); returns the new learners' emails too."""
-    by_email = {clean_email(row.email): row for row in rows}
-    learners = {user.email: user for user in User.objects.filter(email__in=list(by_email))}
-    new = [
-        User(
-            email=email,
-            first_name=row.first_name.strip()[:150],
-            last_name=row.last_name.strip()[:150],
-            password=make_password(None),
-        )
-        for email, row in by_email.items()
-        if email not in learners
-    ]
-    User.objects.bulk_create(new, batch_size=BATCH_SIZE)
-    learners.update((user.email, user) for user in new)
-    return learners, {user.email for user in new}
+def _unusable_password() -> str:
+    """What ``make_password(None)`` stores, without its slow random string: a learner imported
+    by the thousand sets a password from the invitation (DESIGN §7)."""
+    return UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)
+
+
+def _learner_ids(rows: Sequence[AssignRow], now) -> tuple[list[int], set[str]]:
+    """The learner id of every row, creating the unknown ones (they are invited by email), and
+    the new learners' emails. The file's emails are unique: the checks refused duplicates."""
+    emails = [normalize_email(row.email) for row in rows]
+    ids = dict(User.objects.filter(email__in=emails).values_list("email", "pk"))
+    new = [(email, row) for email, row in zip(emails, rows, strict=True) if email not in ids]
+    created = insert_rows(
+        User,
+        ["email", "first_name", "last_name", "password"],
+        [
+            (email, row.first_name.strip()[:150], row.last_name.strip()[:150], _unusable_password())
+            for email, row in new
+        ],
+        constants={"date_joined": now},
+        returning="id",
+    )
+    ids.update(zip((email for email, _ in new), created, strict=True))
+    return [ids[email] for email in emails], {email for email, _ in new}
 
 
 def _hold_seats(holders: list[tuple[int, int, int]], now) -> None:
-    """Move available seats to assigned: one UPDATE … FROM (VALUES (seat, learner, enrollment))
-    per batch. ``column1..3`` are the VALUES columns' names in PostgreSQL and SQLite (≥ 3.33)."""
+    """Move available seats to assigned, each to its (seat, learner, enrollment): one
+    ``UPDATE … FROM`` the batch's rows."""
     table = connection.ops.quote_name(Seat._meta.db_table)
-    with connection.cursor() as cursor:
-        for batch in _batches(holders):
-            values = ", ".join(["(%s, %s, %s)"] * len(batch))
-            cursor.execute(
-                f"UPDATE {table} SET status = %s, learner_id = v.column2, "  # noqa: S608
-                f"enrollment_id = v.column3, version = {table}.version + 1, updated_at = %s "
-                f"FROM (VALUES {values}) AS v "
-                f"WHERE {table}.id = v.column1 AND {table}.status = %s",
-                [
-                    Seat.Status.ASSIGNED.value,
-                    now,
-                    *(value for holder in batch for value in holder),
-                    Seat.Status.AVAILABLE.value,
-                ],
-            )
-            _require_all_moved(cursor.rowcount, len(batch))
+    rows, params = values_table(Seat, ["id", "learner_id", "enrollment_id"], holders)
+    moved, _ = execute(
+        f"UPDATE {table} SET status = %s, learner_id = v.learner_id, "  # noqa: S608
+        f"enrollment_id = v.enrollment_id, version = {table}.version + 1, updated_at = %s "
+        f"FROM {rows} WHERE {table}.id = v.id AND {table}.status = %s",
+        [Seat.Status.ASSIGNED.value, now, *params, Seat.Status.AVAILABLE.value],
+    )
+    _require_all_moved(moved, len(holders))
 
 
 def _require_all_moved(moved: int, expected: int) -> None:
@@ -338,27 +326,43 @@ def _require_all_moved(moved: int, expected: int) -> None:
 
 
 def _write_events(
-    seat_ids: list[int], action: SeatEvent.Action, to_status: str, actor: User, details: list
+    seat_ids: list[int], action: SeatEvent.Action, to_status: str, actor: User, details: list, now
 ) -> None:
-    SeatEvent.objects.bulk_create(
+    insert_rows(
+        SeatEvent,
+        ["seat_id", "details"],
         [
-            SeatEvent(
-                seat_id=seat_id,
-                action=action,
-                from_status=Seat.Status.AVAILABLE,
-                to_status=to_status,
-                actor=actor,
-                details=detail | {"bulk": True},
-            )
+            (seat_id, detail | {"bulk": True})
             for seat_id, detail in zip(seat_ids, details, strict=True)
         ],
-        batch_size=BATCH_SIZE,
+        constants={
+            "action": action.value,
+            "from_status": Seat.Status.AVAILABLE.value,
+            "to_status": to_status,
+            "actor_id": actor.pk,
+            "created_at": now,
+        },
     )
+
+
+def _in_batches(rows: Sequence, seat_ids: list[int], write, progress: Progress | None) -> None:
+    """``write(rows, seat_ids)`` one batch at a time, telling ``progress`` how many rows are
+    written so far (they become visible to others only when the whole file commits)."""
+    for start in range(0, len(rows), BATCH_SIZE):
+        end = start + BATCH_SIZE
+        write(rows[start:end], seat_ids[start:end])
+        if progress is not None:
+            progress(min(end, len(rows)))
 
 
 @_refusing_races
 def bulk_assign(
-    *, order: Order, actor: User, rows: Sequence[AssignRow], line: OrderLine | None = None
+    *,
+    order: Order,
+    actor: User,
+    rows: Sequence[AssignRow],
+    line: OrderLine | None = None,
+    progress: Progress | None = None,
 ) -> BulkResult:
     """Assign one available seat of the line to each row's learner, all or nothing."""
     with transaction.atomic():
@@ -366,73 +370,71 @@ def bulk_assign(
         product = line.product
         questions = questions_for(product)
         _refuse(_assign_problems(line, rows, questions, available=len(seat_ids)))
-        learners, invited = _learners(rows)
-        row_learners = [learners[clean_email(row.email)] for row in rows]
-        enrollments = campus().enroll_many(
-            [
-                Enrollment(learner=learner, product=product, seat_id=seat_id)
-                for learner, seat_id in zip(row_learners, seat_ids, strict=True)
-            ]
-        )
         now = timezone.now()
-        _hold_seats(
-            [
-                (seat_id, learner.pk, enrollment.pk)
-                for seat_id, learner, enrollment in zip(
-                    seat_ids, row_learners, enrollments, strict=True
-                )
-            ],
-            now,
-        )
-        _write_events(
-            seat_ids,
-            SeatEvent.Action.ASSIGN,
-            Seat.Status.ASSIGNED,
-            actor,
-            [{"learner": learner.email} for learner in row_learners],
-        )
-        SupplementalAnswer.objects.bulk_create(
-            [
-                SupplementalAnswer(seat_id=seat_id, question=question, learner=learner, value=value)
-                for seat_id, learner, row in zip(seat_ids, row_learners, rows, strict=True)
-                for question, value in _read_answers(questions, row.answers)[0].items()
-            ],
-            batch_size=BATCH_SIZE,
-        )
-        queue_emails(
-            [
-                OutboundEmail(
-                    kind=OutboundEmail.Kind.INVITATION
-                    if learner.email in invited
-                    else OutboundEmail.Kind.ASSIGNMENT_NOTICE,
-                    to_email=learner.email,
-                    context={"seat_id": seat_id, "user_id": learner.pk},
-                )
-                for seat_id, learner in zip(seat_ids, row_learners, strict=True)
-            ]
-        )
+        learner_ids, invited = _learner_ids(rows, now)
+        learner_of = dict(zip(seat_ids, learner_ids, strict=True))
+
+        def write(batch: Sequence[AssignRow], seats: list[int]) -> None:
+            learners = [learner_of[seat_id] for seat_id in seats]
+            emails = [normalize_email(row.email) for row in batch]
+            enrollments = campus().enroll_many(
+                [
+                    Enrollment(learner_id=learner, product=product, seat_id=seat_id)
+                    for learner, seat_id in zip(learners, seats, strict=True)
+                ]
+            )
+            _hold_seats(
+                [
+                    (seat_id, learner, enrollment.pk)
+                    for seat_id, learner, enrollment in zip(
+                        seats, learners, enrollments, strict=True
+                    )
+                ],
+                now,
+            )
+            _write_events(
+                seats,
+                SeatEvent.Action.ASSIGN,
+                Seat.Status.ASSIGNED,
+                actor,
+                [{"learner": email} for email in emails],
+                now,
+            )
+            insert_rows(
+                SupplementalAnswer,
+                ["seat_id", "question_id", "learner_id", "value"],
+                [
+                    (seat_id, question.pk, learner, value)
+                    for seat_id, learner, row in zip(seats, learners, batch, strict=True)
+                    for question, value in _read_answers(questions, row.answers)[0].items()
+                ],
+                constants={"answered_at": now},
+            )
+            queue_emails(
+                [
+                    OutboundEmail(
+                        kind=OutboundEmail.Kind.INVITATION
+                        if email in invited
+                        else OutboundEmail.Kind.ASSIGNMENT_NOTICE,
+                        to_email=email,
+                        context={"seat_id": seat_id, "user_id": learner},
+                    )
+                    for seat_id, learner, email in zip(seats, learners, emails, strict=True)
+                ]
+            )
+
+        _in_batches(rows, seat_ids, write, progress)
     return BulkResult(seats=len(seat_ids), invited=len(invited))
-
-
-def _new_link(seat_id: int, *, email: str, message: str, actor: User, now, lifetime_days: int):
-    """An unsaved Redemption built exactly as ``redemption._issue_link`` builds one."""
-    nonce = new_nonce()
-    return Redemption(
-        seat_id=seat_id,
-        recipient_email=email,
-        message=message,
-        created_by=actor,
-        token_nonce=nonce,
-        token_hash=hash_token(token_for(nonce)),
-        expires_at=now + timedelta(days=lifetime_days),
-        send_count=1,
-        last_sent_at=now,
-    )
 
 
 @_refusing_races
 def bulk_email_redemptions(
-    *, order: Order, actor: User, rows: Sequence[RecipientRow], line: OrderLine | None = None
+    *,
+    order: Order,
+    actor: User,
+    rows: Sequence[RecipientRow],
+    line: OrderLine | None = None,
+    progress: Progress | None = None,
 ) -> BulkResult:
     """Email a redemption link for one available seat of the line to each row, all or nothing."""
     with transaction.atomic():
@@ -440,41 +442,44 @@ def bulk_email_redemptions(
         _refuse(_email_link_problems(line, rows, available=len(seat_ids)))
         now = timezone.now()
         lifetime = line.order.store.redemption_link_lifetime_days
-        links = Redemption.objects.bulk_create(
-            [
-                _new_link(
-                    seat_id,
-                    email=clean_email(row.email),
-                    message=row.message.strip(),
-                    actor=actor,
-                    now=now,
-                    lifetime_days=lifetime,
-                )
-                for seat_id, row in zip(seat_ids, rows, strict=True)
-            ],
-            batch_size=BATCH_SIZE,
-        )
-        for batch in _batches(seat_ids):
-            moved = Seat.objects.filter(pk__in=batch, status=Seat.Status.AVAILABLE).update(
+
+        def write(batch: Sequence[RecipientRow], seats: list[int]) -> None:
+            links = insert_objects(
+                [
+                    build_link(
+                        seat_id,
+                        email=normalize_email(row.email),
+                        message=row.message.strip(),
+                        actor=actor,
+                        now=now,
+                        lifetime_days=lifetime,
+                    )
+                    for seat_id, row in zip(seats, batch, strict=True)
+                ]
+            )
+            moved = Seat.objects.filter(pk__in=seats, status=Seat.Status.AVAILABLE).update(
                 status=Seat.Status.AWAITING, version=F("version") + 1, updated_at=now
             )
-            _require_all_moved(moved, len(batch))
-        _write_events(
-            seat_ids,
-            SeatEvent.Action.EMAIL_REDEMPTION,
-            Seat.Status.AWAITING,
-            actor,
-            [{"recipient": link.recipient_email, "redemption_id": link.pk} for link in links],
-        )
-        queue_emails(
-            [
-                OutboundEmail(
-                    kind=OutboundEmail.Kind.REDEMPTION_LINK,
-                    to_email=link.recipient_email,
-                    context={"redemption_id": link.pk},
-                    redemption=link,
-                )
-                for link in links
-            ]
-        )
-    return BulkResult(seats=len(links))
+            _require_all_moved(moved, len(seats))
+            _write_events(
+                seats,
+                SeatEvent.Action.EMAIL_REDEMPTION,
+                Seat.Status.AWAITING,
+                actor,
+                [{"recipient": link.recipient_email, "redemption_id": link.pk} for link in links],
+                now,
+            )
+            queue_emails(
+                [
+                    OutboundEmail(
+                        kind=OutboundEmail.Kind.REDEMPTION_LINK,
+                        to_email=link.recipient_email,
+                        context={"redemption_id": link.pk},
+                        redemption=link,
+                    )
+                    for link in links
+                ]
+            )
+
+        _in_batches(rows, seat_ids, write, progress)
+    return BulkResult(seats=len(seat_ids))

@@ -1,7 +1,7 @@
 """Redemption links: email, resend, cancel, redeem; and the system's expiry and reminders."""
 
 import enum
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,7 +11,6 @@ from notifications.models import OutboundEmail
 from notifications.services import queue_email
 from orders.models import Store
 
-from ..campus import campus
 from ..errors import SeatActionError
 from ..models import Enrollment, Redemption, Seat, SeatEvent
 from ..tokens import hash_token, new_nonce, token_for
@@ -24,10 +23,9 @@ from ._base import (
     require_can,
     require_no_active_enrollment,
     require_paid,
-    save_answers,
     transition,
 )
-from .assignment import notify_learner
+from .assignment import hand_over
 from .learners import clean_email
 
 MESSAGE_MAX_LENGTH = 500
@@ -103,23 +101,49 @@ def check_redeemer(redemption: Redemption, user: User) -> None:
         )
 
 
-def _issue_link(
-    seat: Seat, *, email: str, message: str, actor: User, replaces: Redemption | None = None
+def build_link(
+    seat_id: int,
+    *,
+    email: str,
+    message: str,
+    actor: User,
+    now: datetime,
+    lifetime_days: int,
+    replaces: Redemption | None = None,
 ) -> Redemption:
+    """An unsaved link for a seat, with a fresh token; the one way links are made, one at a time
+    or by the thousand (``bulk_email_redemptions``)."""
     nonce = new_nonce()
-    now = timezone.now()
-    return Redemption.objects.create(
-        seat=seat,
+    return Redemption(
+        seat_id=seat_id,
         recipient_email=email,
         message=message,
         created_by=actor,
         token_nonce=nonce,
         token_hash=hash_token(token_for(nonce)),
         replaces=replaces,
-        expires_at=now + timedelta(days=seat.order.store.redemption_link_lifetime_days),
+        created_at=now,
+        expires_at=now + timedelta(days=lifetime_days),
         send_count=1,
         last_sent_at=now,
     )
+
+
+def _issue_link(
+    seat: Seat, *, email: str, message: str, actor: User, replaces: Redemption | None = None
+) -> Redemption:
+    link = build_link(
+        seat.pk,
+        email=email,
+        message=message,
+        actor=actor,
+        now=timezone.now(),
+        lifetime_days=seat.order.store.redemption_link_lifetime_days,
+        replaces=replaces,
+    )
+    link.seat = seat
+    link.save(force_insert=True)
+    return link
 
 
 def _send_link(redemption: Redemption, kind: OutboundEmail.Kind) -> None:
@@ -241,22 +265,20 @@ def redeem_link(*, token: str, user: User, answers: dict | None = None) -> Seat:
         require_paid(seat)
         product = seat.order_line.product
         cleaned = clean_answers(product, answers)
-        enrollment = campus().enroll(learner=user, product=product, seat=seat)
-        transition(
+        hand_over(
             seat,
             SeatEvent.Action.REDEEM,
             "redeem",
             actor=user,
-            details={"recipient": redemption.recipient_email, "redemption_id": redemption.pk},
             learner=user,
-            enrollment=enrollment,
+            answers=cleaned,
+            invited=False,
+            details={"recipient": redemption.recipient_email, "redemption_id": redemption.pk},
         )
         redemption.state = Redemption.State.REDEEMED
         redemption.redeemed_by = user
         redemption.redeemed_at = redemption.ended_at = timezone.now()
         redemption.save(update_fields=["state", "redeemed_by", "redeemed_at", "ended_at"])
-        save_answers(seat, user, cleaned)
-        notify_learner(seat, user, invited=False)
     return seat
 
 

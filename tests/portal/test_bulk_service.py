@@ -12,6 +12,7 @@ from notifications.models import OutboundEmail
 from seats import services
 from seats.errors import SeatActionError
 from seats.models import Enrollment, Redemption, Seat, SeatEvent, SupplementalAnswer
+from seats.services import bulk
 from seats.services.bulk import (
     AssignRow,
     BulkRefused,
@@ -23,6 +24,7 @@ from seats.services.bulk import (
     validate_bulk_email,
 )
 from seats.tokens import token_for
+from seatstore.bulk_sql import insert_rows
 from tests import factories
 
 # SQLite caps a statement's parameters, so Django batches its inserts by rows there.
@@ -123,6 +125,7 @@ def test_bulk_assign_writes_what_single_assignments_write(order, agent, store):
     new = User.objects.get(email="new@example.com")
     assert (new.first_name, new.last_name) == ("Nina", "New")
     assert not new.has_usable_password()
+    assert new.is_active and not new.is_staff and new.date_joined and new.last_login is None
     existing.refresh_from_db()
     assert existing.password == password
     for seat in seats:
@@ -139,6 +142,9 @@ def test_bulk_assign_writes_what_single_assignments_write(order, agent, store):
             agent,
         )
         assert event.details == {"learner": seat.learner.email, "bulk": True}
+    # JSON objects, not strings holding JSON: the database can look inside them
+    assert SeatEvent.objects.filter(details__bulk=True).count() == 2
+    assert OutboundEmail.objects.filter(context__user_id=new.pk).count() == 1
     assert dict(SupplementalAnswer.objects.values_list("learner__email", "value")) == {
         "new@example.com": "Blue",
         "known@example.com": "Red",
@@ -147,6 +153,23 @@ def test_bulk_assign_writes_what_single_assignments_write(order, agent, store):
         ("known@example.com", OutboundEmail.Kind.ASSIGNMENT_NOTICE),
         ("new@example.com", OutboundEmail.Kind.INVITATION),
     ]
+
+
+def test_bulk_actions_report_progress_after_each_batch(order, agent, monkeypatch):
+    monkeypatch.setattr(bulk, "BATCH_SIZE", 2)
+    done = []
+    bulk_assign(order=order, actor=agent, rows=rows_of(3), progress=done.append)
+    assert done == [2, 3]
+    done.clear()
+    bulk_email_redemptions(
+        order=order,
+        actor=agent,
+        rows=[RecipientRow(2, "a@example.com"), RecipientRow(3, "b@example.com")],
+        progress=done.append,
+    )
+    assert done == [2]
+    assert SeatEvent.objects.count() == 5
+    assert order.seats.filter(status=Seat.Status.ASSIGNED).count() == 3
 
 
 def test_bulk_assign_applies_nothing_when_a_row_fails(order, agent):
@@ -234,6 +257,20 @@ def test_bulk_email_checks_messages_and_enrollments(order, agent, make_learner_w
     assert [error.row for error in refused.value.errors] == [2, 3]
     assert "keep it to 500" in refused.value.errors[1].message
     assert not Redemption.objects.filter(recipient_email="c@example.com").exists()
+
+
+def test_insert_rows_returns_ids_in_row_order_and_fills_defaults(db):
+    rows = [(f"user{n}@example.com", "!") for n in (3, 1, 2)]
+    ids = insert_rows(User, ["email", "password"], rows, returning="id")
+    assert [User.objects.get(pk=pk).email for pk in ids] == [email for email, _ in rows]
+    user = User.objects.get(pk=ids[0])
+    assert (user.is_active, user.is_staff, user.first_name, user.last_login) == (
+        True,
+        False,
+        "",
+        None,
+    )
+    assert user.date_joined is not None
 
 
 def count_queries(func, **kwargs) -> int:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from accounts.models import User
 from notifications.models import OutboundEmail
 from portal import csv_files
-from seats.models import Enrollment, Redemption, Seat, SeatEvent
+from seats.models import Enrollment, ImportJob, Redemption, Seat, SeatEvent
 from tests import factories
 from tests.portal.conftest import csv_upload
 
@@ -175,13 +175,43 @@ def test_unreadable_uploads_are_refused_clearly(
 def test_oversized_upload_is_refused(agent_client, order, settings):
     text = "email\n" + "a@example.com\n" * (csv_files.MAX_UPLOAD_BYTES // 14 + 1)
     response = preview(agent_client, order, text)
-    assert "upload at most 2 MB at a time" in response.text
+    assert "upload at most 10 MB at a time" in response.text
 
 
 def test_too_many_rows_are_refused(agent_client, order):
     text = "email\n" + "".join(f"p{n}@example.com\n" for n in range(csv_files.MAX_ROWS + 1))
     response = preview(agent_client, order, text)
-    assert "The file has more than 5,000 rows" in response.text
+    assert "The file has more than 50,000 rows; upload at most 50,000 at a time." in response.text
+    assert nothing_assigned(order)
+
+
+def test_a_file_over_5000_rows_is_applied_by_a_background_job(
+    agent_client, agent, group, django_capture_on_commit_callbacks
+):
+    rows = csv_files.BACKGROUND_AFTER_ROWS + 1
+    order = factories.make_order(seats=rows, buyer=agent, group=group)
+    text = "email\n" + "".join(f"p{n}@example.com\n" for n in range(rows))
+    response = preview(agent_client, order, text)
+    assert "All 5,001 rows are ready" in response.text
+    assert "Assign 5,001 seats in the background" in response.text
+
+    with django_capture_on_commit_callbacks() as queued:
+        response = apply(agent_client, order, response.context["token"])
+    assert "The 5,001 learners are being imported in the background" in response.text
+    assert "Importing 5,001 learners: waiting to start" in response.text
+    assert '<meta http-equiv="refresh" content="3">' in response.text
+    assert nothing_assigned(order)
+    assert not User.objects.filter(email="p0@example.com").exists()
+    job = ImportJob.objects.get(order=order)
+    assert (job.status, job.kind, job.total_rows, job.actor) == ("queued", "assign", rows, agent)
+
+    for run in queued:  # the task, run eagerly as a worker would
+        run()
+    assert order.seats.filter(status=Seat.Status.ASSIGNED).count() == rows
+    page = agent_client.get(reverse("portal:order", args=[order.pk])).text
+    assert "The import of 5,001 rows finished" in page
+    assert "5,001 seats assigned and the learners emailed (5,001 new to Seatstore" in page
+    assert "http-equiv" not in page
 
 
 def test_row_with_too_many_cells_is_an_error(agent_client, order):

@@ -1,16 +1,18 @@
 """The list pages run a fixed number of queries whatever the size of the order: session, user,
 then the page's own (order page: order, owner group, counts, paginator count, seats, live links,
-history, managed groups, lines)."""
+history, managed groups, lines, imports)."""
 
 import pytest
 from django.urls import reverse
 
 from seats import services
 from seats.models import Seat
+from seats.services import bulk_jobs
+from seats.services.bulk import AssignRow
 from tests import factories
 
 ORDERS_LIST_QUERIES = 5
-ORDER_PAGE_QUERIES = 11
+ORDER_PAGE_QUERIES = 12
 GROUPS_PAGE_QUERIES = 4
 
 
@@ -27,16 +29,35 @@ def order_of(size: int, agent, group):
     return order
 
 
+def importing(order, agent) -> None:
+    """A finished import and a running one, with progress, as the page shows them."""
+    finished, running = (
+        bulk_jobs.start_import(
+            order=order,
+            actor=agent,
+            kind="assign",
+            rows=[AssignRow(row=2, email=f"imported{number}@example.com")],
+            enqueue=False,
+        )
+        for number in range(2)
+    )
+    bulk_jobs.run_import(finished.pk)
+    bulk_jobs.report(running.pk, 0)
+
+
 @pytest.mark.parametrize("size", [10, 2000])
 def test_order_page_queries_do_not_grow_with_seats(
     agent_client, agent, group, size, django_assert_max_num_queries
 ):
     order = order_of(size, agent, group)
+    importing(order, agent)
     url = reverse("portal:order", args=[order.pk])
     with django_assert_max_num_queries(ORDER_PAGE_QUERIES):
         response = agent_client.get(url)
     assert len(response.context["rows"]) == min(size, 25)
     assert "badge--return_pending" in response.text
+    assert "Importing 1 learner: 0 done" in response.text
+    assert "The import of 1 row finished" in response.text
     with django_assert_max_num_queries(ORDER_PAGE_QUERIES):
         agent_client.get(url, {"q": "learner", "status": Seat.Status.ASSIGNED, "page": 1})
 

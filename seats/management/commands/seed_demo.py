@@ -32,30 +32,48 @@ class Command(BaseCommand):
         self._print_logins()
 
     def _user(self, email, first, last, **extra) -> User:
-        user = User.objects.create_user(email=email, password=PASSWORD, first_name=first,
-                                        last_name=last, **extra)
+        user = User.objects.create_user(
+            email=email, password=PASSWORD, first_name=first, last_name=last, **extra
+        )
         return user
 
     def _create(self):
         store = Store.objects.create(
-            name="Northwind Safety Academy", slug=STORE_SLUG,
-            sale_model=Store.SaleModel.WHOLESALE, support_email="support@northwind.example",
+            name="Northwind Safety Academy",
+            slug=STORE_SLUG,
+            sale_model=Store.SaleModel.WHOLESALE,
+            support_email="support@northwind.example",
         )
         fire = Product.objects.create(
-            store=store, name="Fire Safety 101", sku="FS-101", unit_price=Decimal("89.00"),
+            store=store,
+            name="Fire Safety 101",
+            sku="FS-101",
+            unit_price=Decimal("89.00"),
             campus_course_ref="fire-safety-101",
-            description="Prevention, alarms and evacuation: the annual refresher.")
+            description="Prevention, alarms and evacuation: the annual refresher.",
+        )
         forklift = Product.objects.create(
-            store=store, name="Forklift Operator Certification", sku="FL-200",
-            unit_price=Decimal("249.00"), campus_course_ref="forklift-200",
-            description="Theory and assessment for powered industrial trucks.")
+            store=store,
+            name="Forklift Operator Certification",
+            sku="FL-200",
+            unit_price=Decimal("249.00"),
+            campus_course_ref="forklift-200",
+            description="Theory and assessment for powered industrial trucks.",
+        )
         first_aid = Product.objects.create(
-            store=store, name="First Aid Basics", sku="FA-050", unit_price=Decimal("59.00"),
-            campus_course_ref="first-aid-050", description="CPR, AED and wound care.")
+            store=store,
+            name="First Aid Basics",
+            sku="FA-050",
+            unit_price=Decimal("59.00"),
+            campus_course_ref="first-aid-050",
+            description="CPR, AED and wound care.",
+        )
         employee_id = SupplementalQuestion.objects.create(
-            store=store, prompt="Employee ID", help_text="As printed on the badge.")
+            store=store, prompt="Employee ID", help_text="As printed on the badge."
+        )
         site = SupplementalQuestion.objects.create(
-            store=store, product=forklift, prompt="Site", choices="Leeds\nBristol", position=1)
+            store=store, product=forklift, prompt="Site", choices="Leeds\nBristol", position=1
+        )
 
         admins = Group.objects.create(name="Store admins")
         admins.permissions.set(Permission.objects.filter(content_type__app_label__in=ADMIN_APPS))
@@ -71,7 +89,8 @@ class Command(BaseCommand):
         for group, user in ((operations, agent), (warehouse, agent), (contoso, other)):
             GroupMembership.objects.create(group=group, user=user)
             PurchasingAgentAgreement.objects.get_or_create(
-                user=user, store=store, status=PurchasingAgentAgreement.Status.ACTIVE)
+                user=user, store=store, status=PurchasingAgentAgreement.Status.ACTIVE
+            )
 
         admin = User.objects.get(pk=admin.pk)  # fresh permission cache
         fire_order = self._order(store, agent, operations, fire, 25, admin)
@@ -79,25 +98,39 @@ class Command(BaseCommand):
         answer = {employee_id.pk: "NW-1001"}
         services.assign_seat(seat=seats[0], actor=agent, email=learner.email, answers=answer)
         for n, seat in enumerate(seats[1:4], start=2):
-            services.assign_seat(seat=seat, actor=agent, email=f"worker{n}@northwind.example",
-                                 first_name=f"Worker{n}", answers={employee_id.pk: f"NW-10{n:02d}"})
-        services.email_redemption(seat=seats[4], actor=agent, email="newhire@northwind.example",
-                                  message="Welcome aboard! Please finish this in your first week.")
+            services.assign_seat(
+                seat=seat,
+                actor=agent,
+                email=f"worker{n}@northwind.example",
+                first_name=f"Worker{n}",
+                answers={employee_id.pk: f"NW-10{n:02d}"},
+            )
+        services.email_redemption(
+            seat=seats[4],
+            actor=agent,
+            email="newhire@northwind.example",
+            message="Welcome aboard! Please finish this in your first week.",
+        )
         services.email_redemption(seat=seats[5], actor=agent, email="contractor@northwind.example")
         services.request_return(seat=seats[3], actor=agent, reason="Worker4 left the company.")
         services.refund_seat(seat=seats[6], actor=admin, reason="Ordered one too many.")
 
         forklift_order = self._order(store, agent, warehouse, forklift, 10, admin)
-        services.assign_seat(seat=forklift_order.seats.first(), actor=agent,
-                             email="driver@northwind.example",
-                             answers={employee_id.pk: "NW-2001", site.pk: "Leeds"})
-        order_services.create_order(store=store, buyer=agent, owner_group=operations,
-                                    items=[(first_aid, 5)])
+        services.assign_seat(
+            seat=forklift_order.seats.first(),
+            actor=agent,
+            email="driver@northwind.example",
+            answers={employee_id.pk: "NW-2001", site.pk: "Leeds"},
+        )
+        order_services.create_order(
+            store=store, buyer=agent, owner_group=operations, items=[(first_aid, 5)]
+        )
         self._order(store, other, contoso, fire, 8, admin)
 
     def _order(self, store, buyer, group, product, quantity, admin):
-        order = order_services.create_order(store=store, buyer=buyer, owner_group=group,
-                                            items=[(product, quantity)])
+        order = order_services.create_order(
+            store=store, buyer=buyer, owner_group=group, items=[(product, quantity)]
+        )
         return order_services.mark_order_paid(order=order, actor=admin)
 
     def _print_logins(self):

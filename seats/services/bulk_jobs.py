@@ -1,0 +1,216 @@
+"""Imports too big to apply within a request, applied by a background task.
+
+``start_import`` checks the rows exactly as the synchronous import does and refuses with every
+row problem; otherwise it saves the rows in an ``ImportJob`` and queues the task once the job is
+committed. ``run_import`` applies them with the same ``bulk_assign`` / ``bulk_email_redemptions``,
+all or nothing, in one transaction that also marks the job done or failed: a worker that dies
+half-way leaves the job queued for the broker to deliver again, and a second delivery of a job
+that was applied finds it done and does nothing. While it runs, the rows written so far are
+reported to the cache after each batch, since nothing the transaction writes (the job's own
+status included) is visible to the order page before it commits.
+"""
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from orders.models import Order, OrderLine
+
+from ..errors import SeatActionError
+from ..models import ImportJob
+from . import bulk
+
+logger = logging.getLogger("seats")
+
+PROGRESS_SECONDS = 24 * 3600
+SHOWN_PROBLEMS = 3
+
+
+def _seats(count: int) -> str:
+    return f"{count:,} seat{'' if count == 1 else 's'}"
+
+
+@dataclass(frozen=True)
+class ImportKind:
+    """What an import of one kind checks, applies and says when it is done."""
+
+    row_type: type
+    validate: Callable[..., list[bulk.RowError]]
+    apply: Callable[..., bulk.BulkResult]
+    done: Callable[[bulk.BulkResult], str]
+    noun: str  # "learners": what the rows are
+
+
+KINDS = {
+    ImportJob.Kind.ASSIGN: ImportKind(
+        row_type=bulk.AssignRow,
+        validate=bulk.validate_bulk_assign,
+        apply=bulk.bulk_assign,
+        done=lambda result: (
+            f"{_seats(result.seats)} assigned and the learners emailed "
+            f"({result.invited:,} new to Seatstore, invited to set a password)."
+        ),
+        noun="learners",
+    ),
+    ImportJob.Kind.EMAIL: ImportKind(
+        row_type=bulk.RecipientRow,
+        validate=bulk.validate_bulk_email,
+        apply=bulk.bulk_email_redemptions,
+        done=lambda result: (
+            f"Redemption links for {_seats(result.seats)} are on their way; "
+            "each seat awaits its recipient."
+        ),
+        noun="recipients",
+    ),
+}
+
+
+def progress_key(job_id: int) -> str:
+    return f"import:{job_id}:progress"
+
+
+def progress_of(jobs: Iterable[ImportJob]) -> dict[int, int]:
+    """{job id: rows written so far} for the jobs that have started writing."""
+    keys = {progress_key(job.pk): job.pk for job in jobs}
+    if not keys:
+        return {}
+    found = _quietly(cache.get_many, list(keys)) or {}
+    return {keys[key]: done for key, done in found.items()}
+
+
+def start_import(
+    *,
+    order: Order,
+    actor: User,
+    kind: str,
+    rows: list,
+    line: OrderLine | None = None,
+    enqueue: bool = True,
+) -> ImportJob:
+    """Check the rows, then save them as a queued job and queue its task once committed.
+    Refuses with ``BulkRefused`` (every row problem) as the synchronous import does, and with
+    ``SeatActionError`` when the course is not clear. ``enqueue=False`` leaves the job for the
+    caller to run (the benchmark times ``run_import`` in-process)."""
+    import_kind = KINDS[ImportJob.Kind(kind)]
+    line = bulk.order_line(order, line)
+    errors = import_kind.validate(order=order, actor=actor, rows=rows, line=line)
+    if errors:
+        raise bulk.BulkRefused(errors)
+    job = ImportJob.objects.create(
+        order=order,
+        line=line,
+        actor=actor,
+        kind=kind,
+        total_rows=len(rows),
+        rows=[asdict(row) for row in rows],
+    )
+    if enqueue:
+        transaction.on_commit(lambda: _queue(job.pk))
+    return job
+
+
+def _queue(job_id: int) -> None:
+    """Hand the job to the broker; if it cannot be reached, the job fails at once with a message
+    the agent sees on the order page, rather than waiting for ever."""
+    from ..tasks import run_import as task
+
+    try:
+        task.delay(job_id)
+    except Exception:  # the broker's errors vary by transport; all mean "not queued"
+        logger.warning("Broker unavailable; import %s not started", job_id, exc_info=True)
+        ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
+            status=ImportJob.Status.FAILED,
+            result="The import could not be started, so nothing was applied. Upload the file "
+            "again in a few minutes.",
+            finished_at=timezone.now(),
+        )
+
+
+def run_import(job_id: int) -> ImportJob | None:
+    """Apply a queued job, all or nothing, and record how it ended. Returns the job, or None when
+    there is nothing to do: it was applied already, or another worker is applying it."""
+    job = None
+    try:
+        with transaction.atomic():
+            job = (
+                ImportJob.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("order", "line", "actor")
+                .filter(pk=job_id, status=ImportJob.Status.QUEUED)
+                .first()
+            )
+            if job is None:
+                return None
+            job.status, job.started_at = ImportJob.Status.RUNNING, timezone.now()
+            job.save(update_fields=["status", "started_at"])
+            report(job.pk, 0)
+            _apply(job)
+    finally:
+        if job is not None:
+            _forget(job.pk)
+    return job
+
+
+def report(job_id: int, done: int) -> None:
+    """Tell the order page how many rows the running job has written."""
+    _quietly(cache.set, progress_key(job_id), done, PROGRESS_SECONDS)
+
+
+def _forget(job_id: int) -> None:
+    _quietly(cache.delete, progress_key(job_id))
+
+
+def _quietly(call: Callable, *args):
+    """Progress is a courtesy: the cache being away must fail neither an import nor the page."""
+    try:
+        return call(*args)
+    except Exception:  # the cache backends' errors vary
+        logger.warning("Import progress unavailable", exc_info=True)
+        return None
+
+
+def _apply(job: ImportJob) -> None:
+    """Inside the job's transaction: apply its rows in a savepoint of their own, so that whatever
+    stops them rolls back every row and nothing else, then mark the job done or failed."""
+    import_kind = KINDS[job.kind]
+    errors = []
+    try:
+        with transaction.atomic():
+            result = import_kind.apply(
+                order=job.order,
+                actor=job.actor,
+                rows=[import_kind.row_type(**row) for row in job.rows],
+                line=job.line,
+                progress=lambda done: report(job.pk, done),
+            )
+    except bulk.BulkRefused as refused:
+        errors = refused.errors
+        status, message = ImportJob.Status.FAILED, _problems(refused)
+    except SeatActionError as error:
+        status, message = ImportJob.Status.FAILED, error.message
+    except Exception:  # a bug or a lost worker limit: the agent must still learn the outcome
+        logger.exception("Import %s failed", job.pk)
+        status = ImportJob.Status.FAILED
+        message = (
+            "Something went wrong while applying the file, so nothing was applied. Upload it "
+            "again; if this happens again, contact support."
+        )
+    else:
+        status, message = ImportJob.Status.DONE, import_kind.done(result)
+    job.status, job.result, job.finished_at = status, message, timezone.now()
+    job.errors = [asdict(error) for error in errors]
+    job.save(update_fields=["status", "result", "errors", "finished_at"])
+
+
+def _problems(refused: bulk.BulkRefused) -> str:
+    """The refusal with its first problems, for the order page; the job keeps them all."""
+    shown = [
+        f"{f'Row {error.row}' if error.row else 'File'}: {error.message}"
+        for error in refused.errors[:SHOWN_PROBLEMS]
+    ]
+    more = len(refused.errors) - SHOWN_PROBLEMS
+    return " ".join([refused.message, *shown, *([f"And {more:,} more."] if more > 0 else [])])

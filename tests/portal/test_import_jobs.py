@@ -1,0 +1,217 @@
+"""Background imports (seats.services.bulk_jobs): checked before they are queued, applied all or
+nothing by the task, at most once, with their progress and outcome on the order page."""
+
+from dataclasses import replace
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import User
+from notifications.models import OutboundEmail
+from seats import services, tasks
+from seats.models import ImportJob, Seat, SeatEvent
+from seats.services import bulk, bulk_jobs
+from seats.services.bulk import AssignRow, BulkRefused, RecipientRow
+
+
+def rows_of(count: int) -> list[AssignRow]:
+    return [AssignRow(row=n + 2, email=f"learner{n}@example.com") for n in range(count)]
+
+
+def start(order, agent, rows, kind="assign") -> ImportJob:
+    return bulk_jobs.start_import(order=order, actor=agent, kind=kind, rows=rows, enqueue=False)
+
+
+def order_page(client, order) -> str:
+    return client.get(reverse("portal:order", args=[order.pk])).text
+
+
+def nothing_changed(order) -> bool:
+    """No seat of the order moved, and the first row's learner was neither created nor emailed."""
+    return (
+        not order.seats.exclude(status=Seat.Status.AVAILABLE).exists()
+        and not SeatEvent.objects.filter(seat__order=order).exists()
+        and not User.objects.filter(email="learner0@example.com").exists()
+        and not OutboundEmail.objects.filter(to_email="learner0@example.com").exists()
+    )
+
+
+def test_start_refuses_with_every_row_problem_and_queues_nothing(order, agent):
+    rows = [AssignRow(row=2, email="broken"), AssignRow(row=3, email="BROKEN")]
+    with pytest.raises(BulkRefused) as refused:
+        start(order, agent, rows)
+    assert [error.row for error in refused.value.errors] == [2, 3]
+    assert not ImportJob.objects.exists()
+
+
+def test_start_saves_the_rows_and_queues_the_task_once_committed(
+    order, agent, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as queued:
+        job = bulk_jobs.start_import(order=order, actor=agent, kind="assign", rows=rows_of(3))
+    assert (job.status, job.total_rows, job.line) == ("queued", 3, order.lines.get())
+    assert job.rows[0] == {
+        "row": 2,
+        "email": "learner0@example.com",
+        "first_name": "",
+        "last_name": "",
+        "answers": {},
+    }
+    assert len(queued) == 1
+    assert nothing_changed(order)
+
+    queued[0]()  # the broker hands it to a worker (Celery runs eagerly in tests)
+    job.refresh_from_db()
+    assert job.status == "done"
+    assert job.result == (
+        "3 seats assigned and the learners emailed (3 new to Seatstore, invited to set a password)."
+    )
+    assert job.started_at <= job.finished_at
+    assert order.seats.filter(status=Seat.Status.ASSIGNED).count() == 3
+
+
+def test_a_broker_that_cannot_be_reached_fails_the_job_visibly(
+    agent_client, order, agent, monkeypatch
+):
+    job = start(order, agent, rows_of(2))
+
+    def unreachable(job_id):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(tasks.run_import, "delay", unreachable)
+    bulk_jobs._queue(job.pk)
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert "could not be started, so nothing was applied" in order_page(agent_client, order)
+    assert nothing_changed(order)
+
+
+def test_order_page_shows_the_progress_of_a_running_import(agent_client, order, agent):
+    job = start(order, agent, rows_of(4))
+    page = order_page(agent_client, order)
+    assert "Importing 4 learners: waiting to start</strong>" in page
+    assert '<meta http-equiv="refresh" content="3">' in page
+
+    bulk_jobs.report(job.pk, 2)  # what the task reports after a batch
+    page = order_page(agent_client, order)
+    assert "Importing 4 learners: 2 done</strong>" in page
+    assert '<progress max="4" value="2"' in page
+    assert '<meta http-equiv="refresh" content="3">' in page
+
+
+def test_email_imports_say_what_they_do(agent_client, order, agent):
+    job = start(order, agent, [RecipientRow(2, "a@example.com")], kind="email")
+    bulk_jobs.report(job.pk, 0)
+    assert "Emailing links to 1 recipient: 0 done</strong>" in order_page(agent_client, order)
+    tasks.run_import(job.pk)
+    page = order_page(agent_client, order)
+    assert "Redemption links for 1 seat are on their way" in page
+    assert order.seats.filter(status=Seat.Status.AWAITING).count() == 1
+
+
+def test_the_task_reports_progress_after_each_batch(order, agent, monkeypatch):
+    monkeypatch.setattr(bulk, "BATCH_SIZE", 2)
+    reported = []
+    monkeypatch.setattr(bulk_jobs, "report", lambda job_id, done: reported.append((job_id, done)))
+    job = start(order, agent, rows_of(5))
+    assert tasks.run_import(job.pk) == "done"
+    assert reported == [(job.pk, 0), (job.pk, 2), (job.pk, 4), (job.pk, 5)]
+
+
+def test_order_page_shows_the_finished_import_and_stops_refreshing(agent_client, order, agent):
+    job = start(order, agent, rows_of(2))
+    bulk_jobs.report(job.pk, 1)
+    tasks.run_import(job.pk)
+    page = order_page(agent_client, order)
+    assert "The import of 2 rows finished" in page
+    assert "2 seats assigned and the learners emailed" in page
+    assert "Importing" not in page
+    assert "http-equiv" not in page
+    assert bulk_jobs.progress_of([job]) == {}
+
+
+def test_an_import_whose_rows_became_invalid_fails_and_changes_nothing(
+    agent_client, order, agent, make_learner_with_enrollment
+):
+    job = start(order, agent, rows_of(3))
+    make_learner_with_enrollment("learner1@example.com")  # enrolled while the job waited
+    assert tasks.run_import(job.pk) == "failed"
+    job.refresh_from_db()
+    product = order.lines.get().product
+    problem = (
+        f"learner1@example.com already has an active enrollment in {product}; ask a store "
+        "admin to resolve it first."
+    )
+    assert job.result == f"Nothing was applied: the file has 1 problem. Row 3: {problem}"
+    assert job.errors == [{"row": 3, "message": problem}]
+    assert nothing_changed(order)
+    page = order_page(agent_client, order)
+    assert "The import of 3 rows failed" in page
+    assert "Row 3: learner1@example.com already has an active enrollment" in page
+
+
+def test_an_import_fails_when_its_seats_were_taken_meanwhile(order, agent):
+    job = start(order, agent, rows_of(5))
+    seat = order.seats.first()
+    services.email_redemption(seat=seat, actor=agent, email="someone@example.com")
+    assert tasks.run_import(job.pk) == "failed"
+    job.refresh_from_db()
+    assert job.result.startswith("Nothing was applied: the file has 1 problem. File: The file")
+    assert "only 4 seats" in job.result
+    assert order.seats.filter(status=Seat.Status.AVAILABLE).count() == 4
+
+
+def test_a_failed_import_shows_its_first_problems_and_keeps_them_all(
+    order, agent, make_learner_with_enrollment
+):
+    job = start(order, agent, rows_of(5))
+    for n in range(5):
+        make_learner_with_enrollment(f"learner{n}@example.com")
+    tasks.run_import(job.pk)
+    job.refresh_from_db()
+    assert job.result.startswith("Nothing was applied: the file has 5 problems. Row 2: ")
+    assert "Row 4: learner2@example.com" in job.result
+    assert "Row 5:" not in job.result
+    assert job.result.endswith("And 2 more.")
+    assert [error["row"] for error in job.errors] == [2, 3, 4, 5, 6]
+
+
+def test_an_unexpected_error_fails_the_job_and_applies_nothing(order, agent, monkeypatch):
+    def broken(**kwargs):
+        bulk.bulk_assign(**kwargs)
+        raise RuntimeError("bug")
+
+    kind = bulk_jobs.KINDS[ImportJob.Kind.ASSIGN]
+    monkeypatch.setitem(bulk_jobs.KINDS, ImportJob.Kind.ASSIGN, replace(kind, apply=broken))
+    job = start(order, agent, rows_of(2))
+    assert tasks.run_import(job.pk) == "failed"
+    job.refresh_from_db()
+    assert job.result.startswith("Something went wrong while applying the file")
+    assert nothing_changed(order)
+
+
+def test_an_import_delivered_twice_applies_once(order, agent):
+    assert tasks.run_import.acks_late  # a worker lost mid-import leaves it for redelivery
+    job = start(order, agent, rows_of(3))
+    assert tasks.run_import(job.pk) == "done"
+    assert tasks.run_import(job.pk) is None
+    assert order.seats.filter(status=Seat.Status.ASSIGNED).count() == 3
+    assert SeatEvent.objects.filter(seat__order=order).count() == 3
+    assert OutboundEmail.objects.count() == 3
+    job.refresh_from_db()
+    assert job.status == "done"
+
+
+def test_order_page_lists_only_that_orders_imports(agent_client, order, agent, group):
+    from tests import factories
+
+    other = factories.make_order(seats=2, buyer=agent, group=group)
+    start(other, agent, rows_of(1))
+    assert 'id="imports-title"' not in order_page(agent_client, order)
+
+
+def test_a_foreign_agent_cannot_see_the_order_or_its_imports(client, order, agent, other_agent):
+    start(order, agent, rows_of(1))
+    client.force_login(other_agent)
+    response = client.get(reverse("portal:order", args=[order.pk]))
+    assert response.status_code == 404
