@@ -103,3 +103,9 @@ def test_password_reset_requests_are_rate_limited(client, settings):
         for _ in range(3)
     ]
     assert answers == [302, 302, 429]
+
+
+def test_every_periodic_task_names_a_registered_task(settings):
+    app.loader.import_default_modules()
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        assert entry["task"] in app.tasks, entry["task"]
