@@ -37,6 +37,30 @@ def page_cost(client: Client, url: str) -> tuple[float, int, list]:
     return median_of(REQUESTS, lambda: client.get(url)), len(log.entries), slowest
 
 
+def growth_figure(
+    client: Client, *, small_url: str, big_url: str, grow, limit: float, **figure
+) -> Figure:
+    """Measure a page, grow the database with ``grow()``, measure again: the same query count
+    and at most ``limit`` times the time make the figure."""
+    analyze()
+    small_time, small_queries, _ = page_cost(client, small_url)
+    grow()
+    analyze()
+    big_time, big_queries, slowest = page_cost(client, big_url)
+    return Figure(
+        value=big_time * 1000,
+        unit="ms",
+        reference=small_time * 1000,
+        target=f"same queries, <= {limit:g}x",
+        ok=big_queries == small_queries and big_time / small_time <= limit,
+        notes={
+            "queries (before / after growing)": f"{small_queries} / {big_queries}",
+            "slowest": [(round(t * 1000, 1), q[:160]) for t, q in slowest],
+        },
+        **figure,
+    )
+
+
 def order_page() -> Figure:
     store, group, agent, product = store_with_agent()
     small = paid_order(store, group, agent, product, 10)
@@ -45,25 +69,15 @@ def order_page() -> Figure:
     assign_some(big, agent, 5_000, "big")
     client = Client()
     client.force_login(agent)
-    analyze()
-    small_time, small_queries, _ = page_cost(client, f"/account/orders/{small.pk}/")
-    filler_seats(1_000_000, store, group, agent, product)
-    analyze()
-    big_time, big_queries, slowest = page_cost(client, f"/account/orders/{big.pk}/")
-    ratio = big_time / small_time
-    return Figure(
+    return growth_figure(
+        client,
+        small_url=f"/account/orders/{small.pk}/",
+        big_url=f"/account/orders/{big.pk}/",
+        grow=lambda: filler_seats(1_000_000, store, group, agent, product),
+        limit=1.5,
         number=4,
         name="order page: 10k-seat order in 1M seats vs 10",
-        value=big_time * 1000,
-        unit="ms",
         reference_name="10-seat order",
-        reference=small_time * 1000,
-        target="same queries, <= 1.5x",
-        ok=big_queries == small_queries and ratio <= 1.5,
-        notes={
-            "queries (10 seats / 10k of 1M)": f"{small_queries} / {big_queries}",
-            "slowest": [(round(t * 1000, 1), q[:160]) for t, q in slowest],
-        },
     )
 
 
@@ -76,23 +90,13 @@ def admin_changelist() -> Figure:
     client.force_login(admin)
     order = paid_order(store, group, agent, product, 1_000)
     assign_some(order, agent, 500, "admin")
-    analyze()
-    small_time, small_queries, _ = page_cost(client, "/admin/seats/seat/")
-    filler_seats(100_000, store, group, agent, product)
-    analyze()
-    big_time, big_queries, slowest = page_cost(client, "/admin/seats/seat/")
-    ratio = big_time / small_time
-    return Figure(
+    return growth_figure(
+        client,
+        small_url="/admin/seats/seat/",
+        big_url="/admin/seats/seat/",
+        grow=lambda: filler_seats(100_000, store, group, agent, product),
+        limit=2,
         number=5,
         name="admin seat changelist: 100k seats vs 1k",
-        value=big_time * 1000,
-        unit="ms",
         reference_name="1,000 seats",
-        reference=small_time * 1000,
-        target="same queries, <= 2x",
-        ok=big_queries == small_queries and ratio <= 2,
-        notes={
-            "queries (1k / 100k)": f"{small_queries} / {big_queries}",
-            "slowest": [(round(t * 1000, 1), q[:160]) for t, q in slowest],
-        },
     )
