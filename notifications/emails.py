@@ -1,7 +1,7 @@
 """One function per email: each turns an outbox row into (subject, template, context). Emails are
 rendered when they are sent, from the current data, from a ``.txt`` and ``.html`` template pair."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
@@ -9,6 +9,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
+from django.utils.html import escape
 from django.utils.http import urlsafe_base64_encode
 
 from .models import OutboundEmail
@@ -21,6 +22,9 @@ class Content:
     subject: str
     template: str
     context: dict
+    personal: dict = field(default_factory=dict)
+    """What differs between the recipients of otherwise identical emails (a bulk action's links
+    and addresses): rendered as placeholders, so a batch renders each distinct email once."""
 
 
 def absolute(path: str) -> str:
@@ -46,30 +50,35 @@ def _redemption_context(email: OutboundEmail) -> dict:
     redemption = email.redemption
     seat = redemption.seat
     return {
-        "redemption": redemption,
         "product": seat.order_line.product,
         "store": seat.order.store,
         "sender": redemption.created_by,
-        "link": redemption_url(redemption),
+        "message": redemption.message,
+        "expires_at": redemption.expires_at,
     }
 
 
+def _redemption_content(email: OutboundEmail, subject: str, **flags) -> Content:
+    redemption = email.redemption
+    personal = {"link": redemption_url(redemption), "recipient_email": redemption.recipient_email}
+    return Content(subject, "emails/redemption_link", _redemption_context(email) | flags, personal)
+
+
 def redemption_link(email: OutboundEmail) -> Content:
-    context = _redemption_context(email)
-    subject = f"{context['sender'].display_name} sent you a seat in {context['product']}"
-    return Content(subject, "emails/redemption_link", context)
+    redemption = email.redemption
+    product = redemption.seat.order_line.product
+    subject = f"{redemption.created_by.display_name} sent you a seat in {product}"
+    return _redemption_content(email, subject)
 
 
 def redemption_resend(email: OutboundEmail) -> Content:
-    context = _redemption_context(email) | {"resent": True}
-    subject = f"Your new link for {context['product']}"
-    return Content(subject, "emails/redemption_link", context)
+    product = email.redemption.seat.order_line.product
+    return _redemption_content(email, f"Your new link for {product}", resent=True)
 
 
 def redemption_reminder(email: OutboundEmail) -> Content:
-    context = _redemption_context(email) | {"reminder": True}
-    subject = f"Reminder: your seat in {context['product']} is waiting"
-    return Content(subject, "emails/redemption_link", context)
+    product = email.redemption.seat.order_line.product
+    return _redemption_content(email, f"Reminder: your seat in {product} is waiting", reminder=True)
 
 
 def _seat_context(email: OutboundEmail) -> dict:
@@ -154,13 +163,41 @@ def subject_of(email: OutboundEmail) -> str:
     return BUILDERS[email.kind](email).subject
 
 
-def render(email: OutboundEmail) -> tuple[str, str, str]:
-    """(subject, text, html) of an outbox row, as it would be sent now."""
-    content = BUILDERS[email.kind](email)
-    context = content.context | {"site_url": settings.SITE_URL}
+class Renderer:
+    """Renders outbox rows as they would be sent now: (subject, text, html). A batch uses one,
+    so the 5,000 emails of a bulk action, alike but for their links and addresses, are rendered
+    once and personalised by substitution."""
+
+    def __init__(self):
+        self._rendered: dict[tuple, tuple[str, str]] = {}
+
+    def render(self, email: OutboundEmail) -> tuple[str, str, str]:
+        content = BUILDERS[email.kind](email)
+        key = (content.template, *sorted(content.context.items()), *sorted(content.personal))
+        if key not in self._rendered:
+            self._rendered[key] = _render_with_placeholders(content)
+        text, html = self._rendered[key]
+        for name, value in content.personal.items():
+            text = text.replace(_placeholder(name), value)
+            html = html.replace(_placeholder(name), escape(value))
+        return content.subject, text, html
+
+
+def _placeholder(name: str) -> str:
+    return f"@@personal.{name}@@"
+
+
+def _render_with_placeholders(content: Content) -> tuple[str, str]:
+    placeholders = {name: _placeholder(name) for name in content.personal}
+    context = content.context | placeholders | {"site_url": settings.SITE_URL}
     text = render_to_string(f"{content.template}.txt", context)
     html = render_to_string(f"{content.template}.html", context)
-    return content.subject, text, html
+    return text, html
+
+
+def render(email: OutboundEmail) -> tuple[str, str, str]:
+    """(subject, text, html) of one outbox row, as it would be sent now."""
+    return Renderer().render(email)
 
 
 def obsolete_reason(email: OutboundEmail) -> str:
@@ -172,11 +209,13 @@ def obsolete_reason(email: OutboundEmail) -> str:
     return "Not sent: the link stopped working before the email went out."
 
 
-def build_message(email: OutboundEmail, *, connection=None) -> EmailMultiAlternatives:
+def build_message(
+    email: OutboundEmail, *, connection=None, renderer: Renderer | None = None
+) -> EmailMultiAlternatives:
     """The message for an outbox row. Its id travels as Anymail metadata, so the provider's
     tracking webhooks name the row even if they arrive before the provider's message id is
     saved."""
-    subject, text, html = render(email)
+    subject, text, html = (renderer or Renderer()).render(email)
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,

@@ -1,5 +1,6 @@
-"""Sending. Tasks take ids, lock each row and skip it once sent, so a task that runs twice (a
-retry, a redelivery after a worker died) sends each email once; that makes ``acks_late`` safe."""
+"""Sending. Tasks take ids, claim them (``claims.claimed``) and skip what was sent, so a task that
+runs twice (a retry, a redelivery after a worker died) sends each email once; that makes
+``acks_late`` safe."""
 
 import logging
 import smtplib
@@ -8,13 +9,14 @@ from datetime import timedelta
 from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
 from celery import shared_task
 from django.core.mail import get_connection
-from django.db import transaction
+from django.db import connection as db
 from django.db.models import Q
 from django.utils import timezone
 
 from seats.models import Redemption
 
 from . import emails
+from .claims import claimed
 from .models import OutboundEmail
 from .services import requeue
 
@@ -55,60 +57,46 @@ SWEEP_LIMIT = 5000
 def send_emails(email_ids: list[int]) -> int:
     """Send a batch over one connection; returns how many this run sent. A transient error stops
     the batch and Celery retries all of it with backoff; what was sent already is skipped."""
-    batch = (
-        OutboundEmail.objects.select_related(*emails.RENDERING)
-        .filter(status=OutboundEmail.Status.PENDING)
-        .in_bulk(email_ids)
-    )
-    sent = 0
-    with get_connection() as connection:
-        for email_id in email_ids:
-            if email_id in batch:
-                sent += _send_one(batch[email_id], connection)
+    with claimed(email_ids) as held:
+        batch = (
+            OutboundEmail.objects.select_related(*emails.RENDERING)
+            .filter(status=OutboundEmail.Status.PENDING)
+            .in_bulk(held)
+        )
+        sent = 0
+        renderer = emails.Renderer()
+        with get_connection() as connection:
+            for email_id in email_ids:
+                if email_id in batch:
+                    sent += _send_one(batch[email_id], connection, renderer)
     return sent
 
 
-def _send_one(email: OutboundEmail, connection) -> int:
-    """Send one pending email under its row lock; 1 if this call sent it. The batch was read
-    with what it renders from; the lock re-reads only whether the row is still pending. The
-    attempt and its error are committed even when the error is re-raised for Celery to retry."""
-    with transaction.atomic():
-        attempts = (
-            OutboundEmail.objects.select_for_update(skip_locked=True)
-            .filter(pk=email.pk, status=OutboundEmail.Status.PENDING)
-            .values_list("attempts", flat=True)
-            .first()
-        )
-        if attempts is None:  # sent already, failed for good, or another worker has it
-            return 0
-        email_id = email.pk
-        email.attempts = attempts + 1
-        if reason := emails.obsolete_reason(email):
-            email.status = OutboundEmail.Status.FAILED
-            email.last_error = reason
-            email.save(update_fields=["status", "attempts", "last_error"])
-            return 0
-        try:
-            with transaction.atomic():  # a savepoint: a failed query leaves the row writable
-                message = emails.build_message(email, connection=connection)
-            _deliver(message)
-        except PERMANENT_ERRORS as error:
-            _finish(email, OutboundEmail.Status.FAILED, error=str(error))
-            return 0
-        except TRANSIENT_ERRORS as error:
-            if _record_failure(email, error):
-                return 0
-            retry = error
-        except Exception as error:  # a bug or bad data: keep the batch going, the sweep retries
-            logger.exception("Email %s could not be sent", email_id)
-            _record_failure(email, error)
-            return 0
-        else:
-            message_id = getattr(getattr(message, "anymail_status", None), "message_id", None)
-            email.provider_message_id = "" if message_id is None else str(message_id)[:255]
-            _finish(email, OutboundEmail.Status.SENT)
-            return 1
-    raise retry
+def _send_one(email: OutboundEmail, connection, renderer: emails.Renderer | None = None) -> int:
+    """Send one claimed pending email; 1 if this call sent it. The outcome is committed as soon
+    as it is known, the attempt and its error even when the error is re-raised for a retry."""
+    email.attempts += 1
+    if reason := emails.obsolete_reason(email):
+        _finish(email, OutboundEmail.Status.FAILED, error=reason)
+        return 0
+    try:
+        message = emails.build_message(email, connection=connection, renderer=renderer)
+        _deliver(message)
+    except PERMANENT_ERRORS as error:
+        _finish(email, OutboundEmail.Status.FAILED, error=str(error))
+        return 0
+    except TRANSIENT_ERRORS as error:
+        if not _record_failure(email, error):
+            raise
+        return 0
+    except Exception as error:  # a bug or bad data: keep the batch going, the sweep retries
+        logger.exception("Email %s could not be sent", email.pk)
+        _record_failure(email, error)
+        return 0
+    message_id = getattr(getattr(message, "anymail_status", None), "message_id", None)
+    email.provider_message_id = "" if message_id is None else str(message_id)[:255]
+    _finish(email, OutboundEmail.Status.SENT)
+    return 1
 
 
 def _deliver(message) -> None:
@@ -136,19 +124,48 @@ def _record_failure(email: OutboundEmail, error: Exception) -> bool:
 
 
 def _finish(email: OutboundEmail, status: str, *, error: str = "") -> None:
+    """Record the outcome on the row and on its redemption, in one statement where the
+    database allows: this runs once per email sent."""
     email.status = status
     email.last_error = error[:2000]
     email.sent_at = timezone.now() if status == OutboundEmail.Status.SENT else None
-    email.save(update_fields=["status", "attempts", "last_error", "sent_at", "provider_message_id"])
+    delivery = (
+        Redemption.Delivery.SENT
+        if status == OutboundEmail.Status.SENT
+        else Redemption.Delivery.FAILED
+    )
+    if db.vendor == "postgresql":
+        _finish_in_one_statement(email, delivery)
+        return
+    email.save(update_fields=[*_OUTCOME_FIELDS])
     if email.redemption_id:
-        delivery = (
-            Redemption.Delivery.SENT
-            if status == OutboundEmail.Status.SENT
-            else Redemption.Delivery.FAILED
-        )
         Redemption.objects.filter(pk=email.redemption_id).exclude(
-            delivery_status__in=[Redemption.Delivery.DELIVERED, Redemption.Delivery.BOUNCED]
+            delivery_status__in=_REPORTED
         ).update(delivery_status=delivery)
+
+
+_OUTCOME_FIELDS = ("status", "attempts", "last_error", "sent_at", "provider_message_id")
+_REPORTED = (Redemption.Delivery.DELIVERED, Redemption.Delivery.BOUNCED)
+"""What the provider reported already outranks "sent" or "failed" from the worker."""
+
+
+def _finish_in_one_statement(email: OutboundEmail, delivery: str) -> None:
+    outbox = db.ops.quote_name(OutboundEmail._meta.db_table)
+    redemption = db.ops.quote_name(Redemption._meta.db_table)
+    assignments = ", ".join(f"{field} = %s" for field in _OUTCOME_FIELDS)
+    with db.cursor() as cursor:
+        cursor.execute(
+            f"WITH finished AS (UPDATE {outbox} SET {assignments} WHERE id = %s "  # noqa: S608
+            "RETURNING redemption_id) "
+            f"UPDATE {redemption} SET delivery_status = %s "
+            "WHERE id = (SELECT redemption_id FROM finished) AND delivery_status <> ALL(%s)",
+            [
+                *(getattr(email, field) for field in _OUTCOME_FIELDS),
+                email.pk,
+                delivery,
+                list(_REPORTED),
+            ],
+        )
 
 
 @shared_task

@@ -1,12 +1,17 @@
 """Every email renders in text and HTML, escapes what people typed, names whom to ask, and its
 links work when clicked."""
 
+from unittest import mock
+
 import pytest
+from django.conf import settings
+from django.template.loader import render_to_string
 
 from notifications import emails
 from notifications.models import OutboundEmail
 from seats import services
 from seats.models import Seat
+from seats.services.bulk import RecipientRow, bulk_email_redemptions
 from tests.factories import UserFactory, make_seat, make_store_admin
 from tests.redemption.helpers import link_in
 
@@ -38,6 +43,24 @@ def test_redemption_email_escapes_the_message_and_names_expiry_and_support(redem
         assert store.support_email in body
         assert f"expires on {expiry}" in body or f"expires on <strong>{expiry}" in body
         assert redemption.created_by.email in body
+
+
+def test_alike_emails_in_one_batch_are_rendered_once_each_with_its_own_link(order, agent):
+    rows = [RecipientRow(row=n + 2, email=f"r{n}@example.com", message=MESSAGE) for n in range(3)]
+    bulk_email_redemptions(order=order, actor=agent, rows=rows)
+    outbox = list(OutboundEmail.objects.order_by("pk"))
+    renderer = emails.Renderer()
+    with mock.patch.object(emails, "render_to_string", wraps=render_to_string) as rendering:
+        rendered = [renderer.render(email) for email in outbox]
+    assert rendering.call_count == 2  # one text, one HTML for the three
+
+    for email, (_, text, html) in zip(outbox, rendered, strict=True):
+        content = emails.BUILDERS[email.kind](email)
+        context = content.context | content.personal | {"site_url": settings.SITE_URL}
+        assert text == render_to_string(f"{content.template}.txt", context)
+        assert html == render_to_string(f"{content.template}.html", context)
+        assert email.to_email in text and email.to_email in html
+    assert len({link_in(text) for _, text, _ in rendered}) == 3
 
 
 def test_emailed_link_opens_the_redemption_page(client, redemption):

@@ -2,11 +2,14 @@
 
 from unittest import mock
 
+import psycopg
 import pytest
 from celery.exceptions import Retry
 from django.core import mail
+from django.db import connection
 
 from notifications import tasks
+from notifications.claims import LOCK_SPACE
 from notifications.models import OutboundEmail
 from notifications.tasks import MAX_ATTEMPTS, send_emails, sweep_outbox
 from seats import services
@@ -22,6 +25,21 @@ def test_a_task_run_twice_sends_once(email, mailoutbox):
     assert email.status == OutboundEmail.Status.SENT
     assert email.attempts == 1 and email.sent_at is not None
     assert email.redemption.delivery_status == Redemption.Delivery.SENT
+
+
+@pytest.mark.postgres
+def test_an_email_another_worker_is_sending_is_left_to_it(email, mailoutbox):
+    params = connection.get_connection_params()
+    with psycopg.connect(
+        **{key: params[key] for key in ("dbname", "user", "host", "port")}
+    ) as other:
+        other.execute("SELECT pg_advisory_lock(%s, %s)", [LOCK_SPACE, email.pk])
+        assert send_emails.apply(args=[[email.pk]]).get() == 0
+        assert mailoutbox == []
+    # The other worker died without sending: its claim went with its connection.
+    assert send_emails.apply(args=[[email.pk]]).get() == 1
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == (OutboundEmail.Status.SENT, 1)
 
 
 def test_a_batch_skips_what_was_sent_and_sends_the_rest(order, agent, mailoutbox):
@@ -85,6 +103,7 @@ def test_failed_attempt_is_recorded_for_the_retry(email, flaky):
 def test_email_fails_for_good_after_the_last_attempt(email, flaky):
     flaky.failures = 99
     OutboundEmail.objects.filter(pk=email.pk).update(attempts=MAX_ATTEMPTS - 1)
+    email.refresh_from_db()
     assert tasks._send_one(email, connection=mail.get_connection()) == 0
     email.refresh_from_db()
     assert email.status == OutboundEmail.Status.FAILED

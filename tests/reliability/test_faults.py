@@ -9,10 +9,11 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.messages import get_messages
-from django.db import OperationalError, transaction
+from django.db import connection
 from django.db.models import F
 from django.urls import reverse
 
+from notifications.claims import LOCK_SPACE
 from notifications.models import OutboundEmail
 from notifications.tasks import REQUEUE_AFTER, sweep_outbox
 from seats.models import Redemption, Seat
@@ -121,13 +122,15 @@ def test_broker_stopped_while_agents_act_loses_no_email_and_sends_none_twice(
     assert set(delivery_on_order_page(client, order).values()) == {"Sent"}
 
 
-def _unlocked(email_id: int) -> bool:
-    try:
-        with transaction.atomic():
-            list(OutboundEmail.objects.select_for_update(nowait=True).filter(pk=email_id))
-    except OperationalError:
-        return False
-    return True
+def _unclaimed(email_id: int) -> bool:
+    """No worker holds the email's claim (an advisory lock, notifications/claims.py)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT NOT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' "
+            "AND classid = %s AND objid = %s AND objsubid = 2)",
+            [LOCK_SPACE, email_id],
+        )
+        return cursor.fetchone()[0]
 
 
 EMAILS = 200
@@ -148,10 +151,11 @@ def test_worker_killed_in_the_middle_of_a_batch_every_email_arrives_once(smtp_si
     first = start_worker(sink=smtp_sink)
     wait_for(smtp_sink.held.is_set, what=f"message {HELD} to reach the sink", explain=first.log)
     assert smtp_sink.total == HELD - 1
+    held = int(smtp_sink.held_email)
+    assert not _unclaimed(held)
     first.kill()
     smtp_sink.release.set()  # the sink hangs up: message HELD was never accepted
-    held = int(smtp_sink.held_email)
-    wait_for(lambda: _unlocked(held), what="PostgreSQL to roll back the dead worker's transaction")
+    wait_for(lambda: _unclaimed(held), what="PostgreSQL to drop the dead worker's claims")
 
     sent = OutboundEmail.objects.filter(status=OutboundEmail.Status.SENT)
     assert sent.count() == HELD - 1
