@@ -169,17 +169,28 @@ def _insert_batch(model, columns, rows, constants: dict, returning: str | None) 
 
 def insert_objects(objs: Sequence[Model]) -> list[Model]:
     """Insert unsaved instances of one model as ``insert_rows`` does, every concrete field read
-    from them, and set their primary keys (``bulk_create`` on SQLite)."""
+    from them, and set their primary keys (``bulk_create`` on SQLite). A column with one value in
+    every row (a status, a timestamp, an empty error) is sent once rather than as an array."""
     if not objs:
         return []
     model = type(objs[0])
     if connection.vendor != "postgresql":
         return model.objects.bulk_create(objs, batch_size=BATCH_SIZE)
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
-    names = [field.attname for field in fields]
     rows = [tuple(field.pre_save(obj, True) for field in fields) for obj in objs]  # auto_now
+    columns = dict(zip((field.attname for field in fields), zip(*rows, strict=True), strict=True))
+    constants = {name: values[0] for name, values in columns.items() if _all_equal(values)}
+    varying = [name for name in columns if name not in constants] or [fields[0].attname]
+    constants.pop(varying[0], None)  # the rows need one array to be counted by
+    rows = list(zip(*(columns[name] for name in varying), strict=True))
     pk = model._meta.pk.attname
-    for obj, value in zip(objs, insert_rows(model, names, rows, returning=pk), strict=True):
+    created = insert_rows(model, varying, rows, constants=constants, returning=pk)
+    for obj, value in zip(objs, created, strict=True):
         setattr(obj, pk, value)
         obj._state.adding = False
     return list(objs)
+
+
+def _all_equal(values: Sequence) -> bool:
+    first = values[0]
+    return all(value == first for value in values)
