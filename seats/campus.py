@@ -1,13 +1,14 @@
 """The boundary to Campus, the learning system. Seat logic talks only to ``campus()``; a real LMS
-client implements the same three methods and is named in the CAMPUS_BACKEND setting."""
+client implements the same methods and is named in the CAMPUS_BACKEND setting."""
 
+import uuid
 from functools import cache
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from seatstore.bulk_sql import insert_objects
+from seatstore.bulk_sql import insert_objects, insert_rows
 
 from .models import Enrollment
 
@@ -16,14 +17,26 @@ class LocalCampus:
     """Keeps enrollments in this database and builds training links from CAMPUS_BASE_URL."""
 
     def enroll(self, *, learner, product, seat) -> Enrollment:
-        return self.enroll_many([Enrollment(learner=learner, product=product, seat=seat)])[0]
+        enrollment = Enrollment(learner=learner, product=product, seat=seat)
+        enrollment.training_url = self.training_url(product, enrollment.public_id)
+        return insert_objects([enrollment])[0]
 
-    def enroll_many(self, enrollments: list[Enrollment]) -> list[Enrollment]:
-        """Save unsaved Enrollment rows (product set) with their training links: one INSERT per
-        thousand, for one assignment or a 5,000-row import alike."""
-        for enrollment in enrollments:
-            enrollment.training_url = self.training_url(enrollment)
-        return insert_objects(enrollments)
+    def enroll_many(self, product, holders: list[tuple[int, int]]) -> list[int]:
+        """Enroll each (learner id, seat id) in the product with a training link; returns the
+        enrollment ids in order. One INSERT per thousand, with no model instance per row: a
+        5,000-row import would spend more time building them than the database spends
+        writing."""
+        public_ids = [uuid.uuid4() for _ in holders]
+        return insert_rows(
+            Enrollment,
+            ["learner_id", "seat_id", "public_id", "training_url"],
+            [
+                (learner_id, seat_id, public_id, self.training_url(product, public_id))
+                for (learner_id, seat_id), public_id in zip(holders, public_ids, strict=True)
+            ],
+            constants={"product_id": product.pk, "created_at": timezone.now()},
+            returning="id",
+        )
 
     def start(self, enrollment: Enrollment) -> None:
         """The learner opened the course: from now on the seat cannot be unassigned. Only a
@@ -40,9 +53,9 @@ class LocalCampus:
         enrollment.withdrawn_at = timezone.now()
         enrollment.save(update_fields=["status", "withdrawn_at"])
 
-    def training_url(self, enrollment: Enrollment) -> str:
-        course = enrollment.product.campus_course_ref
-        return f"{settings.CAMPUS_BASE_URL}/courses/{course}/enrollments/{enrollment.public_id}/"
+    def training_url(self, product, public_id: uuid.UUID) -> str:
+        course = product.campus_course_ref
+        return f"{settings.CAMPUS_BASE_URL}/courses/{course}/enrollments/{public_id}/"
 
 
 @cache

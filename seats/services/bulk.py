@@ -377,21 +377,8 @@ def bulk_assign(
         def write(batch: Sequence[AssignRow], seats: list[int]) -> None:
             learners = [learner_of[seat_id] for seat_id in seats]
             emails = [normalize_email(row.email) for row in batch]
-            enrollments = campus().enroll_many(
-                [
-                    Enrollment(learner_id=learner, product=product, seat_id=seat_id)
-                    for learner, seat_id in zip(learners, seats, strict=True)
-                ]
-            )
-            _hold_seats(
-                [
-                    (seat_id, learner, enrollment.pk)
-                    for seat_id, learner, enrollment in zip(
-                        seats, learners, enrollments, strict=True
-                    )
-                ],
-                now,
-            )
+            enrollments = campus().enroll_many(product, list(zip(learners, seats, strict=True)))
+            _hold_seats(list(zip(seats, learners, enrollments, strict=True)), now)
             _write_events(
                 seats,
                 SeatEvent.Action.ASSIGN,
