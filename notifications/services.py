@@ -28,15 +28,22 @@ def queue_email(
 
 def queue_emails(emails: list[OutboundEmail]) -> list[OutboundEmail]:
     """Write outbox rows, already marked queued, and hand them to Celery once the transaction
-    commits: one INSERT, one task per batch, and no further write unless the broker fails."""
+    commits: one INSERT, one task per batch, and no further write unless the broker fails.
+    Emails about a link carry the link itself; one made with its email is queued already
+    (``build_link``), one whose earlier email never reached the broker is marked queued now."""
     now = timezone.now()
     for email in emails:
         email.queued_at = now
     created = insert_objects(emails)
-    redemption_ids = [email.redemption_id for email in created if email.redemption_id]
-    if redemption_ids:
+    unqueued = [
+        email.redemption.pk
+        for email in created
+        if email.redemption_id
+        and email.redemption.delivery_status == Redemption.Delivery.NOT_QUEUED
+    ]
+    if unqueued:
         Redemption.objects.filter(
-            pk__in=redemption_ids, delivery_status=Redemption.Delivery.NOT_QUEUED
+            pk__in=unqueued, delivery_status=Redemption.Delivery.NOT_QUEUED
         ).update(delivery_status=Redemption.Delivery.QUEUED)
     ids = [email.pk for email in created]
     transaction.on_commit(lambda: enqueue(ids))

@@ -126,6 +126,7 @@ def build_link(
         expires_at=now + timedelta(days=lifetime_days),
         send_count=1,
         last_sent_at=now,
+        delivery_status=Redemption.Delivery.QUEUED,  # its email is queued in the same transaction
     )
 
 
