@@ -16,6 +16,11 @@ def remind_redemptions() -> int:
     return services.remind_redemptions()
 
 
+@shared_task
+def requeue_stalled_imports() -> int:
+    return bulk_jobs.requeue_stalled()
+
+
 @shared_task(acks_late=True, soft_time_limit=900, time_limit=960)
 def run_import(job_id: int) -> str | None:
     """Apply a queued import. Safe to deliver twice (acks_late): a job applied already, or being

@@ -169,6 +169,7 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 60.0},
     "expire-redemptions": {"task": "seats.tasks.expire_redemptions", "schedule": 300.0},
     "remind-redemptions": {"task": "seats.tasks.remind_redemptions", "schedule": 3600.0},
+    "requeue-stalled-imports": {"task": "seats.tasks.requeue_stalled_imports", "schedule": 600.0},
 }
 
 # --- Seatstore ---------------------------------------------------------------------------------
@@ -229,6 +230,14 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions are read from Redis, written through to the database: a query less on every page.
+# Only with Redis, shared by every web process; a process's own cache would keep a signed-out
+# session alive in the others.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 # Requests per minute and client IP. Behind a proxy, say how many proxies append to
 # X-Forwarded-For, or every client shares the proxy's address.
 REDEEM_RATE_LIMIT = int(env("REDEEM_RATE_LIMIT", "30"))

@@ -13,6 +13,7 @@ status included) is visible to the order page before it commits.
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
+from datetime import timedelta
 
 from django.core.cache import cache
 from django.db import transaction
@@ -29,6 +30,10 @@ logger = logging.getLogger("seats")
 
 PROGRESS_SECONDS = 24 * 3600
 SHOWN_PROBLEMS = 3
+REQUEUE_AFTER = timedelta(minutes=20)
+"""Longer than a job may run (``run_import``'s time limit): a job still queued this long after it
+was created has most likely lost its broker message, and if it was only waiting its turn, the
+second message finds it done."""
 
 
 def _seats(count: int) -> str:
@@ -129,6 +134,19 @@ def _queue(job_id: int) -> None:
             "again in a few minutes.",
             finished_at=timezone.now(),
         )
+
+
+def requeue_stalled(*, now=None) -> int:
+    """Queue again the jobs still waiting long after they were created: the broker lost their
+    message (a Redis restarted without its data) and the order page would wait for ever. Always
+    safe: a job being applied is locked by its worker, one applied already is done, and a second
+    delivery leaves both alone. Returns how many were queued."""
+    stale = (now or timezone.now()) - REQUEUE_AFTER
+    stalled = ImportJob.objects.filter(status=ImportJob.Status.QUEUED, created_at__lt=stale)
+    job_ids = list(stalled.values_list("pk", flat=True))
+    for job_id in job_ids:
+        _queue(job_id)
+    return len(job_ids)
 
 
 def run_import(job_id: int) -> ImportJob | None:

@@ -202,6 +202,19 @@ def test_an_import_delivered_twice_applies_once(order, agent):
     assert job.status == "done"
 
 
+def test_an_import_whose_broker_message_was_lost_is_queued_again(agent_client, order, agent):
+    job = start(order, agent, rows_of(2))  # queued, but the broker never delivers it
+    created = job.created_at
+    assert bulk_jobs.requeue_stalled(now=created + bulk_jobs.REQUEUE_AFTER) == 0
+    assert nothing_changed(order)
+
+    assert bulk_jobs.requeue_stalled(now=created + bulk_jobs.REQUEUE_AFTER * 2) == 1
+    job.refresh_from_db()
+    assert job.status == "done"
+    assert "2 seats assigned" in order_page(agent_client, order)
+    assert bulk_jobs.requeue_stalled(now=created + bulk_jobs.REQUEUE_AFTER * 2) == 0
+
+
 def test_order_page_lists_only_that_orders_imports(agent_client, order, agent, group):
     from tests import factories
 
