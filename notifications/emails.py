@@ -1,6 +1,7 @@
 """One function per email: each turns an outbox row into (subject, template, context). Emails are
 rendered when they are sent, from the current data, from a ``.txt`` and ``.html`` template pair."""
 
+import secrets
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -209,6 +210,18 @@ def obsolete_reason(email: OutboundEmail) -> str:
     return "Not sent: the link stopped working before the email went out."
 
 
+class OutboxMessage(EmailMultiAlternatives):
+    """Gives its MIME parts a random 128-bit boundary up front. Left to itself, the standard
+    library invents one per message and compiles a regular expression to prove the body does not
+    contain it: a quarter of the time a worker spent building each email."""
+
+    def message(self, *args, **kwargs):
+        message = super().message(*args, **kwargs)
+        if message.is_multipart():
+            message.set_boundary(f"=_{secrets.token_hex(16)}")
+        return message
+
+
 def build_message(
     email: OutboundEmail, *, connection=None, renderer: Renderer | None = None
 ) -> EmailMultiAlternatives:
@@ -216,7 +229,7 @@ def build_message(
     tracking webhooks name the row even if they arrive before the provider's message id is
     saved."""
     subject, text, html = (renderer or Renderer()).render(email)
-    message = EmailMultiAlternatives(
+    message = OutboxMessage(
         subject=subject,
         body=text,
         to=[email.to_email],

@@ -1,6 +1,7 @@
 """Every email renders in text and HTML, escapes what people typed, names whom to ask, and its
 links work when clicked."""
 
+from email import message_from_bytes, policy
 from unittest import mock
 
 import pytest
@@ -61,6 +62,18 @@ def test_alike_emails_in_one_batch_are_rendered_once_each_with_its_own_link(orde
         assert html == render_to_string(f"{content.template}.html", context)
         assert email.to_email in text and email.to_email in html
     assert len({link_in(text) for _, text, _ in rendered}) == 3
+
+
+def test_the_sent_message_carries_both_bodies_intact(redemption):
+    email = OutboundEmail.objects.get(redemption=redemption)
+    _, text, html = emails.render(email)
+    raw = emails.build_message(email).message().as_bytes(linesep="\r\n")
+    parsed = message_from_bytes(raw, policy=policy.default)
+    assert parsed["To"] == "recipient@example.com"
+    assert parsed["X-Seatstore-Email"] == str(email.pk)
+    parts = {part.get_content_type(): part.get_content() for part in parsed.iter_parts()}
+    assert parts["text/plain"].replace("\r\n", "\n") == text
+    assert parts["text/html"].replace("\r\n", "\n") == html
 
 
 def test_emailed_link_opens_the_redemption_page(client, redemption):
