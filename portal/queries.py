@@ -49,14 +49,30 @@ def seat_page(seats: QuerySet[Seat], *, status: str = "", search: str = "") -> Q
     return with_details(seats.order_by("pk"))
 
 
-# What a seat's row shows; joined, or prefetched in one query for the whole page.
-ROW_RELATIONS = ("order_line__product", "owner_group", "learner", "enrollment")
+# What a seat's row shows; joined, or prefetched in one query for the whole page. The course
+# comes from the order's lines (``attach_lines``), or is joined where the lines are not at hand.
+ROW_RELATIONS = ("owner_group", "learner", "enrollment")
+# Only the columns the rows show: loading whole users and enrollments cost 1.5 ms a page, more
+# than the query itself.
+ROW_FIELDS = (
+    "status",
+    "version",
+    "order_line",
+    "owner_group__name",
+    "learner__first_name",
+    "learner__last_name",
+    "learner__email",
+    "enrollment__status",
+    "enrollment__training_url",
+)
 
 
 def _live_links() -> Prefetch:
     return Prefetch(
         "redemptions",
-        queryset=Redemption.objects.filter(state=Redemption.State.PENDING),
+        queryset=Redemption.objects.filter(state=Redemption.State.PENDING).only(
+            "seat", "recipient_email", "delivery_status", "expires_at"
+        ),
         to_attr="live_links",
     )
 
@@ -64,21 +80,31 @@ def _live_links() -> Prefetch:
 def with_details(seats: QuerySet[Seat]) -> QuerySet[Seat]:
     """Seats with their rows' relations joined, and ``live_links`` and ``history`` prefetched:
     two queries for a page, not two per seat."""
-    return seats.select_related(*ROW_RELATIONS).prefetch_related(
-        _live_links(),
-        Prefetch(
-            "events",
-            queryset=SeatEvent.objects.select_related("actor").order_by("-created_at", "-id"),
-            to_attr="history",
-        ),
+    history = (
+        SeatEvent.objects.select_related("actor")
+        .only("seat", "action", "created_at", "details", "actor__email")
+        .order_by("-created_at", "-id")
     )
+    return (
+        seats.select_related(*ROW_RELATIONS)
+        .only(*ROW_FIELDS)
+        .prefetch_related(_live_links(), Prefetch("events", queryset=history, to_attr="history"))
+    )
+
+
+def attach_lines(seats, lines: list[OrderLine]) -> None:
+    """Give each seat its line, and so its course, from the order's lines: joining the line and
+    the product to the seats as well took PostgreSQL 3.7 ms to plan, for 0.3 ms to run."""
+    by_pk = {line.pk: line for line in lines}
+    for seat in seats:
+        seat.order_line = by_pk[seat.order_line_id]
 
 
 def export_seats(user, order: Order) -> QuerySet[Seat]:
     """Every seat of the order the user manages, for the CSV export (no history)."""
     return (
         order_seats(user, order)
-        .select_related(*ROW_RELATIONS)
+        .select_related("order_line__product", *ROW_RELATIONS)
         .prefetch_related(_live_links())
         .order_by("pk")
     )

@@ -1,6 +1,8 @@
 """Small presentation helpers of the portal's templates."""
 
 from django import template
+from django.utils.formats import date_format
+from django.utils.html import format_html
 
 register = template.Library()
 
@@ -28,3 +30,13 @@ def event_summary(event) -> str:
     if details.get("bulk"):
         parts.append("from a CSV file")
     return " · ".join(parts)
+
+
+@register.filter(expects_localtime=True)
+def timestamp(value, format_string: str) -> str:
+    """``<time datetime="ISO 8601">value in format_string</time>``, formatting the date once
+    where a pair of ``date`` filters did it twice: the history's times were a quarter of the order
+    page's rendering."""
+    return format_html(
+        '<time datetime="{}">{}</time>', value.isoformat(), date_format(value, format_string)
+    )

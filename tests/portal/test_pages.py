@@ -1,8 +1,10 @@
 from decimal import Decimal
+from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
 
+from orders import services as order_services
 from seats.campus import campus
 from seats.models import Redemption
 from tests import factories
@@ -66,7 +68,7 @@ def test_order_page_shows_lines_badges_links_and_history(agent_client, order, se
 
 def test_order_page_offers_the_actions_of_each_state(agent_client, order, seats):
     rows = dict(
-        (seat.pk, [action.slug for action in actions])
+        (seat.pk, [action.slug for action, _ in actions])
         for seat, actions in order_page(agent_client, order).context["rows"]
     )
     assert rows[seats["available"].pk] == ["assign", "email"]
@@ -75,11 +77,48 @@ def test_order_page_offers_the_actions_of_each_state(agent_client, order, seats)
     assert rows[seats["return_pending"].pk] == []
 
 
+def test_order_page_actions_link_to_their_seat_action(agent_client, order, seats):
+    response = order_page(agent_client, order, status="awaiting")
+    for seat, actions in response.context["rows"]:
+        for action, url in actions:
+            assert url == reverse("portal:seat_action", args=[seat.pk, action.slug])
+    awaiting = seats["awaiting"]
+    back = quote(f"{reverse('portal:order', args=[order.pk])}?status=awaiting", safe="/")
+    cancel = reverse("portal:seat_action", args=[awaiting.pk, "cancel-link"])
+    resend = reverse("portal:seat_action", args=[awaiting.pk, "resend"])
+    text = response.text
+    assert f'href="{cancel}?next={back}"' in text
+    form = text[text.index(f'<form method="post" action="{resend}"') :]
+    form = form[: form.index("</form>")]
+    assert 'name="csrfmiddlewaretoken"' in form
+    assert f'name="version" value="{awaiting.version}"' in form
+
+
+def test_order_page_counts_the_seats_it_pages(agent_client, order, seats):
+    assert 'aria-label="Seats 1 to 5 of 5"' in order_page(agent_client, order).text
+    available = order_page(agent_client, order, status="available").text
+    assert 'aria-label="Seats 1 to 2 of 2"' in available
+    assert 'aria-label="Seats 1 to 1 of 1"' in order_page(agent_client, order, q="grace").text
+
+
+def test_order_page_names_the_course_of_each_seat_in_an_order_of_several(
+    agent_client, agent, group
+):
+    products = [factories.ProductFactory(store=group.store) for _ in range(2)]
+    order = order_services.create_order(
+        store=group.store, buyer=agent, items=[(p, 1) for p in products], owner_group=group
+    )
+    text = order_page(agent_client, order).text
+    for seat in order.seats.select_related("order_line__product"):
+        row = text[text.index(f'<tr id="seat-{seat.pk}">') :]
+        assert seat.order_line.product.name in row[: row.index("</tr>")]
+
+
 def test_return_is_not_offered_where_the_store_refuses_returns(agent_client, order, seats):
     order.store.returns_allowed = False
     order.store.save()
     rows = dict(order_page(agent_client, order).context["rows"])
-    assert "return" not in [action.slug for action in rows[seats["assigned"]]]
+    assert "return" not in [action.slug for action, _ in rows[seats["assigned"]]]
 
 
 def test_group_change_is_offered_to_an_agent_of_two_groups(agent_client, agent, order, seats):
@@ -87,8 +126,8 @@ def test_group_change_is_offered_to_an_agent_of_two_groups(agent_client, agent, 
         user=agent, group=factories.PurchasingGroupFactory(store=order.store)
     )
     rows = dict(order_page(agent_client, order).context["rows"])
-    assert "group" in [action.slug for action in rows[seats["available"]]]
-    assert "group" not in [action.slug for action in rows[seats["assigned"]]]
+    assert "group" in [action.slug for action, _ in rows[seats["available"]]]
+    assert "group" not in [action.slug for action, _ in rows[seats["assigned"]]]
 
 
 def test_bounced_link_is_shown_prominently(agent_client, order, seats):
