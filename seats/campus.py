@@ -23,7 +23,7 @@ class LocalCampus:
 
     def enroll_many(self, product, holders: list[tuple[int, int]]) -> list[int]:
         """Enroll each (learner id, seat id) in the product with a training link; returns the
-        enrollment ids in order. One INSERT per thousand, with no model instance per row: a
+        enrollment ids in order. One INSERT per batch, with no model instance per row: a
         5,000-row import would spend more time building them than the database spends
         writing."""
         public_ids = [uuid.uuid4() for _ in holders]
