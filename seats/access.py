@@ -67,7 +67,9 @@ def orders_visible_to(user) -> QuerySet[Order]:
 
 def access_order(user, order_id) -> Order:
     """The order if the user may see it; 404 for a missing and a foreign order alike."""
-    return get_object_or_404(orders_visible_to(user).select_related("store"), pk=order_id)
+    return get_object_or_404(
+        orders_visible_to(user).select_related("store", "owner_group"), pk=order_id
+    )
 
 
 def access_seat(user, seat_id) -> Seat:
