@@ -1,6 +1,6 @@
 """The list pages run a fixed number of queries whatever the size of the order: session, user,
-then the page's own (order page: order with its store and owner group, counts, seats, live links, history, managed
-groups, lines, imports; and a count of the seats a search finds)."""
+then the page's own (order page: order with its store and owner group, counts, seats, live
+links, history, managed groups, lines, imports; and a count of the seats a search finds)."""
 
 import pytest
 from django.urls import reverse

@@ -16,9 +16,7 @@ def snapshot():
             "owner_group": fresh.owner_group_id,
             "version": fresh.version,
             "events": list(SeatEvent.objects.filter(seat=fresh).values_list("pk", flat=True)),
-            "enrollments": list(
-                Enrollment.objects.filter(seat=fresh).values_list("pk", "status")
-            ),
+            "enrollments": list(Enrollment.objects.filter(seat=fresh).values_list("pk", "status")),
             "links": list(Redemption.objects.filter(seat=fresh).values_list("pk", "state")),
             "returns": list(ReturnRequest.objects.filter(seat=fresh).values_list("pk", "state")),
         }

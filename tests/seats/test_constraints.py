@@ -15,8 +15,7 @@ def test_one_active_enrollment_per_learner_and_product(learner):
     Enrollment.objects.create(learner=learner, product=product)
     with pytest.raises(IntegrityError), transaction.atomic():
         Enrollment.objects.create(learner=learner, product=product)
-    Enrollment.objects.create(learner=learner, product=product,
-                              status=Enrollment.Status.COMPLETED)
+    Enrollment.objects.create(learner=learner, product=product, status=Enrollment.Status.COMPLETED)
 
 
 def test_one_pending_return_per_seat(order, agent):
@@ -32,5 +31,6 @@ def test_seat_holder_must_match_its_status(order, learner):
 
 def test_quantities_must_be_positive(order):
     with pytest.raises(IntegrityError), transaction.atomic():
-        OrderLine.objects.create(order=order, product=order.lines.get().product, quantity=0,
-                                 unit_price=10)
+        OrderLine.objects.create(
+            order=order, product=order.lines.get().product, quantity=0, unit_price=10
+        )

@@ -32,34 +32,72 @@ def _expire(seat, agent, admin):
 
 
 ACTIONS = {
-    "assign": (S.AVAILABLE, S.ASSIGNED, lambda seat, agent, admin: services.assign_seat(
-        seat=seat, actor=agent, email="new-learner@example.com")),
-    "email_redemption": (S.AVAILABLE, S.AWAITING, lambda seat, agent, admin:
-                         services.email_redemption(seat=seat, actor=agent,
-                                                   email="recipient@example.com")),
-    "resend": (S.AWAITING, S.AWAITING, lambda seat, agent, admin:
-               services.resend_redemption(seat=seat, actor=agent)),
-    "cancel": (S.AWAITING, S.AVAILABLE, lambda seat, agent, admin:
-               services.cancel_redemption(seat=seat, actor=agent)),
+    "assign": (
+        S.AVAILABLE,
+        S.ASSIGNED,
+        lambda seat, agent, admin: services.assign_seat(
+            seat=seat, actor=agent, email="new-learner@example.com"
+        ),
+    ),
+    "email_redemption": (
+        S.AVAILABLE,
+        S.AWAITING,
+        lambda seat, agent, admin: services.email_redemption(
+            seat=seat, actor=agent, email="recipient@example.com"
+        ),
+    ),
+    "resend": (
+        S.AWAITING,
+        S.AWAITING,
+        lambda seat, agent, admin: services.resend_redemption(seat=seat, actor=agent),
+    ),
+    "cancel": (
+        S.AWAITING,
+        S.AVAILABLE,
+        lambda seat, agent, admin: services.cancel_redemption(seat=seat, actor=agent),
+    ),
     "redeem": (S.AWAITING, S.ASSIGNED, _redeem),
     "expire": (S.AWAITING, S.AVAILABLE, _expire),
-    "unassign": (S.ASSIGNED, S.AVAILABLE, lambda seat, agent, admin:
-                 services.unassign_seat(seat=seat, actor=agent)),
-    "transfer": (S.ASSIGNED, S.ASSIGNED, lambda seat, agent, admin: services.transfer_seat(
-        seat=seat, actor=agent, email="next-learner@example.com")),
-    "request_return": (S.ASSIGNED, S.RETURN_PENDING, lambda seat, agent, admin:
-                       services.request_return(seat=seat, actor=agent, reason="Left")),
-    "approve_return": (S.RETURN_PENDING, S.AVAILABLE, lambda seat, agent, admin:
-                       services.approve_return(seat=seat, actor=admin)),
-    "deny_return": (S.RETURN_PENDING, S.ASSIGNED, lambda seat, agent, admin:
-                    services.deny_return(seat=seat, actor=admin, note="Course started")),
-    "refund": (S.AVAILABLE, S.RETURNED, lambda seat, agent, admin:
-               services.refund_seat(seat=seat, actor=admin)),
+    "unassign": (
+        S.ASSIGNED,
+        S.AVAILABLE,
+        lambda seat, agent, admin: services.unassign_seat(seat=seat, actor=agent),
+    ),
+    "transfer": (
+        S.ASSIGNED,
+        S.ASSIGNED,
+        lambda seat, agent, admin: services.transfer_seat(
+            seat=seat, actor=agent, email="next-learner@example.com"
+        ),
+    ),
+    "request_return": (
+        S.ASSIGNED,
+        S.RETURN_PENDING,
+        lambda seat, agent, admin: services.request_return(seat=seat, actor=agent, reason="Left"),
+    ),
+    "approve_return": (
+        S.RETURN_PENDING,
+        S.AVAILABLE,
+        lambda seat, agent, admin: services.approve_return(seat=seat, actor=admin),
+    ),
+    "deny_return": (
+        S.RETURN_PENDING,
+        S.ASSIGNED,
+        lambda seat, agent, admin: services.deny_return(
+            seat=seat, actor=admin, note="Course started"
+        ),
+    ),
+    "refund": (
+        S.AVAILABLE,
+        S.RETURNED,
+        lambda seat, agent, admin: services.refund_seat(seat=seat, actor=admin),
+    ),
 }
 
 ALLOWED = [(name, source, target) for name, (source, target, _) in ACTIONS.items()]
-REFUSED = [(name, state) for name, (source, _, _) in ACTIONS.items() for state in S
-           if state != source]
+REFUSED = [
+    (name, state) for name, (source, _, _) in ACTIONS.items() for state in S if state != source
+]
 
 
 @pytest.mark.parametrize(("name", "source", "target"), ALLOWED)
