@@ -4,6 +4,7 @@ runs twice (a retry, a redelivery after a worker died) sends each email once; th
 
 import logging
 import smtplib
+from contextlib import nullcontext
 from datetime import timedelta
 
 from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
@@ -18,6 +19,7 @@ from seats.models import Redemption
 from . import emails
 from .claims import claimed
 from .models import OutboundEmail
+from .outcomes import OutcomeWriter
 from .services import requeue
 
 logger = logging.getLogger(__name__)
@@ -65,25 +67,31 @@ def send_emails(email_ids: list[int]) -> int:
         )
         sent = 0
         renderer = emails.Renderer()
-        with get_connection() as connection:
+        writer = OutcomeWriter() if db.vendor == "postgresql" else None
+        with get_connection() as connection, writer or nullcontext():
             for email_id in email_ids:
                 if email_id in batch:
-                    sent += _send_one(batch[email_id], connection, renderer)
+                    sent += _send_one(batch[email_id], connection, renderer, writer)
     return sent
 
 
-def _send_one(email: OutboundEmail, connection, renderer: emails.Renderer | None = None) -> int:
+def _send_one(
+    email: OutboundEmail,
+    connection,
+    renderer: emails.Renderer | None = None,
+    writer: OutcomeWriter | None = None,
+) -> int:
     """Send one claimed pending email; 1 if this call sent it. The outcome is committed as soon
     as it is known, the attempt and its error even when the error is re-raised for a retry."""
     email.attempts += 1
     if reason := emails.obsolete_reason(email):
-        _finish(email, OutboundEmail.Status.FAILED, error=reason)
+        _finish(email, OutboundEmail.Status.FAILED, error=reason, writer=writer)
         return 0
     try:
         message = emails.build_message(email, connection=connection, renderer=renderer)
         _deliver(message)
     except PERMANENT_ERRORS as error:
-        _finish(email, OutboundEmail.Status.FAILED, error=str(error))
+        _finish(email, OutboundEmail.Status.FAILED, error=str(error), writer=writer)
         return 0
     except TRANSIENT_ERRORS as error:
         if not _record_failure(email, error):
@@ -95,7 +103,7 @@ def _send_one(email: OutboundEmail, connection, renderer: emails.Renderer | None
         return 0
     message_id = getattr(getattr(message, "anymail_status", None), "message_id", None)
     email.provider_message_id = "" if message_id is None else str(message_id)[:255]
-    _finish(email, OutboundEmail.Status.SENT)
+    _finish(email, OutboundEmail.Status.SENT, writer=writer)
     return 1
 
 
@@ -123,9 +131,11 @@ def _record_failure(email: OutboundEmail, error: Exception) -> bool:
     return False
 
 
-def _finish(email: OutboundEmail, status: str, *, error: str = "") -> None:
-    """Record the outcome on the row and on its redemption, in one statement where the
-    database allows: this runs once per email sent."""
+def _finish(
+    email: OutboundEmail, status: str, *, error: str = "", writer: OutcomeWriter | None = None
+) -> None:
+    """Record the outcome on the row and on its redemption, committed at once: in one statement
+    whose answer the batch need not wait for where the database allows (``outcomes``)."""
     email.status = status
     email.last_error = error[:2000]
     email.sent_at = timezone.now() if status == OutboundEmail.Status.SENT else None
@@ -134,8 +144,9 @@ def _finish(email: OutboundEmail, status: str, *, error: str = "") -> None:
         if status == OutboundEmail.Status.SENT
         else Redemption.Delivery.FAILED
     )
-    if db.vendor == "postgresql":
-        _finish_in_one_statement(email, delivery)
+    if writer is not None:
+        values = [getattr(email, field) for field in _OUTCOME_FIELDS]
+        writer.run(_FINISH_SQL, [*values, email.pk, delivery, *_REPORTED])
         return
     email.save(update_fields=[*_OUTCOME_FIELDS])
     if email.redemption_id:
@@ -147,25 +158,14 @@ def _finish(email: OutboundEmail, status: str, *, error: str = "") -> None:
 _OUTCOME_FIELDS = ("status", "attempts", "last_error", "sent_at", "provider_message_id")
 _REPORTED = (Redemption.Delivery.DELIVERED, Redemption.Delivery.BOUNCED)
 """What the provider reported already outranks "sent" or "failed" from the worker."""
-
-
-def _finish_in_one_statement(email: OutboundEmail, delivery: str) -> None:
-    outbox = db.ops.quote_name(OutboundEmail._meta.db_table)
-    redemption = db.ops.quote_name(Redemption._meta.db_table)
-    assignments = ", ".join(f"{field} = %s" for field in _OUTCOME_FIELDS)
-    with db.cursor() as cursor:
-        cursor.execute(
-            f"WITH finished AS (UPDATE {outbox} SET {assignments} WHERE id = %s "  # noqa: S608
-            "RETURNING redemption_id) "
-            f"UPDATE {redemption} SET delivery_status = %s "
-            "WHERE id = (SELECT redemption_id FROM finished) AND delivery_status <> ALL(%s)",
-            [
-                *(getattr(email, field) for field in _OUTCOME_FIELDS),
-                email.pk,
-                delivery,
-                list(_REPORTED),
-            ],
-        )
+_ASSIGNMENTS = ", ".join(f"{field} = ${n}" for n, field in enumerate(_OUTCOME_FIELDS, 1))
+_FINISH_SQL = (
+    f"WITH finished AS (UPDATE {OutboundEmail._meta.db_table} SET {_ASSIGNMENTS} "  # noqa: S608
+    f"WHERE id = $6 RETURNING redemption_id) UPDATE {Redemption._meta.db_table} "
+    "SET delivery_status = $7 WHERE id = (SELECT redemption_id FROM finished) "
+    "AND delivery_status NOT IN ($8, $9)"
+)
+"""Names from the models, values as parameters: the outcome of one email, and its link's."""
 
 
 @shared_task

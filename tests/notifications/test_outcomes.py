@@ -1,0 +1,30 @@
+"""Outcomes are sent without waiting for their answer, and read before anything else runs."""
+
+import pytest
+from django.db import DatabaseError
+
+from notifications.outcomes import OutcomeWriter
+
+pytestmark = pytest.mark.postgres
+
+NOTE = "UPDATE notifications_outboundemail SET last_error = $1, attempts = $2 WHERE id = $3"
+
+
+def test_a_query_after_an_unanswered_outcome_sees_it(email):
+    with OutcomeWriter() as writer:
+        writer.run(NOTE, ["noted", 3, email.pk])
+        email.refresh_from_db()
+        assert (email.last_error, email.attempts) == ("noted", 3)
+
+
+def test_the_batch_ends_with_every_outcome_answered(email):
+    with OutcomeWriter() as writer:
+        writer.run(NOTE, ["first", 1, email.pk])
+        writer.run(NOTE, ["second", 2, email.pk])
+    email.refresh_from_db()
+    assert (email.last_error, email.attempts) == ("second", 2)
+
+
+def test_an_outcome_the_database_refuses_is_raised(email):
+    with pytest.raises(DatabaseError, match="attempts_check"), OutcomeWriter() as writer:
+        writer.run(NOTE, ["impossible", -1, email.pk])
