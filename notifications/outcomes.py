@@ -40,9 +40,10 @@ class OutcomeWriter:
         db.ensure_connection()
         pgconn = db.connection.pgconn
         values = [None if value is None else str(value).encode() for value in params]
-        pgconn.send_query_params(sql.encode(), values)
-        while pgconn.flush():
-            select.select([], [pgconn.socket], [])
+        with db.wrap_database_errors:
+            pgconn.send_query_params(sql.encode(), values)
+            while pgconn.flush():
+                select.select([], [pgconn.socket], [])
         self._unanswered = True
 
     def wait(self) -> None:
@@ -52,9 +53,10 @@ class OutcomeWriter:
         self._unanswered = False
         pgconn = db.connection.pgconn
         error = None
-        while (result := pgconn.get_result()) is not None:
-            if result.status != pq.ExecStatus.COMMAND_OK:
-                error = (result.error_message or b"").decode(errors="replace")
+        with db.wrap_database_errors:
+            while (result := pgconn.get_result()) is not None:
+                if result.status != pq.ExecStatus.COMMAND_OK:
+                    error = (result.error_message or b"").decode(errors="replace")
         if error:
             raise DatabaseError(error)
 
