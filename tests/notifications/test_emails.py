@@ -7,6 +7,7 @@ from unittest import mock
 import pytest
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils.html import escape
 
 from notifications import emails
 from notifications.models import OutboundEmail
@@ -47,7 +48,10 @@ def test_redemption_email_escapes_the_message_and_names_expiry_and_support(redem
 
 
 def test_alike_emails_in_one_batch_are_rendered_once_each_with_its_own_link(order, agent):
-    rows = [RecipientRow(row=n + 2, email=f"r{n}@example.com", message=MESSAGE) for n in range(3)]
+    addresses = ["r0@example.com", "o'neil&co@example.com", "r2@example.com"]  # escaped in HTML
+    rows = [
+        RecipientRow(row=n + 2, email=email, message=MESSAGE) for n, email in enumerate(addresses)
+    ]
     bulk_email_redemptions(order=order, actor=agent, rows=rows)
     outbox = list(OutboundEmail.objects.order_by("pk"))
     renderer = emails.Renderer()
@@ -60,7 +64,7 @@ def test_alike_emails_in_one_batch_are_rendered_once_each_with_its_own_link(orde
         context = content.context | content.personal | {"site_url": settings.SITE_URL}
         assert text == render_to_string(f"{content.template}.txt", context)
         assert html == render_to_string(f"{content.template}.html", context)
-        assert email.to_email in text and email.to_email in html
+        assert email.to_email in text and escape(email.to_email) in html
     assert len({link_in(text) for _, text, _ in rendered}) == 3
 
 

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from orders import services as order_services
+from seats import services
 from seats.campus import campus
 from seats.models import Redemption
 from tests import factories
@@ -169,6 +170,31 @@ def test_order_page_paginates_25_seats(agent_client, agent, group):
     first = order_page(agent_client, order).context["page"]
     assert len(first) == 25
     assert len(order_page(agent_client, order, page=2).context["page"]) == 5
+
+
+def test_order_page_pages_a_status_filter_by_its_own_count(agent_client, agent, group):
+    order = factories.make_order(seats=30, buyer=agent, group=group)
+    for seat in order.seats.order_by("pk")[:27]:
+        services.email_redemption(seat=seat, actor=agent, email=f"r{seat.pk}@example.com")
+    awaiting = order_page(agent_client, order, status="awaiting", page=2)
+    assert (awaiting.context["page"].paginator.count, len(awaiting.context["page"])) == (27, 2)
+    assert "Page 2 of 2" in awaiting.text
+    available = order_page(agent_client, order, status="available")
+    assert available.context["page"].paginator.count == 3
+    assert "Page 1 of" not in available.text
+
+
+@pytest.mark.parametrize(
+    "params", [{"status": "bogus"}, {"page": "abc"}, {"page": "999"}, {"status": "x", "page": "-1"}]
+)
+def test_order_page_answers_a_hostile_query_string_with_a_page_of_seats(
+    agent_client, agent, group, params
+):
+    order = factories.make_order(seats=30, buyer=agent, group=group)
+    response = order_page(agent_client, order, **params)
+    assert response.status_code == 200
+    page = response.context["page"]
+    assert page.paginator.count == 30 and len(page) in (25, 5)
 
 
 def test_order_page_shows_started_enrollment(agent_client, order, seats):
