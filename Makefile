@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/seatstore
 PORT ?= 8000
+# Links in emails (redemption, invitation, training) point at the port `make run` serves.
+SITE_URL ?= http://127.0.0.1:$(PORT)
 
 .DEFAULT_GOAL := help
 .PHONY: help install run test lint format services chromium docs bench
@@ -21,11 +23,11 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed ## Create .venv and install the pinned dependencies
 
-run: install ## Embedded default: SQLite, eager tasks, local outbox, demo data; serves on :8000
+run: install ## Embedded default: SQLite, eager tasks, local outbox, demo data; serves on :8000 (PORT=…)
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo
-	@echo "Seatstore: http://127.0.0.1:$(PORT)/   admin: http://127.0.0.1:$(PORT)/admin/   outbox: http://127.0.0.1:$(PORT)/dev/outbox/"
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	SITE_URL=$(SITE_URL) $(BIN)/python manage.py seed_demo
+	@echo "Seatstore: $(SITE_URL)/   admin: $(SITE_URL)/admin/   outbox: $(SITE_URL)/dev/outbox/"
+	SITE_URL=$(SITE_URL) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install services chromium ## Whole suite on PostgreSQL with Redis, a Celery worker and chromium
 	$(BIN)/ruff check .

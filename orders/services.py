@@ -14,7 +14,7 @@ from groups.models import PurchasingGroup
 from seats.access import is_store_admin
 from seats.errors import SeatActionError
 from seats.models import Seat
-from seats.services import assign_seat
+from seats.services import enroll_retail_buyer
 
 from .models import Order, OrderLine, Product, Store
 from .payments import INVOICE
@@ -89,6 +89,6 @@ def enroll_buyer(order: Order) -> None:
     payment still stands and the buyer assigns the seat to themselves from the order's page."""
     seat = order.seats.get()
     try:
-        assign_seat(seat=seat, actor=None, email=order.buyer.email)
+        enroll_retail_buyer(seat=seat)
     except SeatActionError as refusal:
         logger.info("Order %s paid; its buyer was not enrolled: %s", order.number, refusal)

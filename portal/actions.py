@@ -1,41 +1,29 @@
 """The seat actions an agent takes from the order page: the form each asks for, the service it
-calls, the message it leaves, and where it is offered. Where is read from the seat's state graph
-(django-fsm's ``can_proceed``), so the page offers an action exactly in the states it leaves
-from; every other rule stays in the service, which explains its refusals itself."""
+calls, the message it leaves, and when it is offered. An action is offered where the viewer
+manages the seat (``seats.access``) and the action's rules find no problem (``seats.rules``): the
+same checks its service makes, so the page never offers what would be refused."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django_fsm import can_proceed
-
-from seats import services
-from seats.models import Seat
+from seats import rules, services
+from seats.access import SeatAuthority
+from seats.models import Seat, SeatEvent
 
 from . import forms
 
 
 @dataclass(frozen=True)
 class Offer:
-    """What the order page knows, beyond the seat, that decides which actions it offers."""
+    """What the order page knows, beyond the seat, that decides which actions it offers: what
+    the viewer manages, and the groups of the order's store they may move a seat to."""
 
-    paid: bool
-    returns_allowed: bool
+    authority: SeatAuthority
     group_ids: frozenset[int]
 
 
-def _from_state(transition: str, *, paid: bool = False, returns: bool = False) -> Callable:
-    def offered(seat: Seat, offer: Offer) -> bool:
-        return (
-            can_proceed(getattr(seat, transition))
-            and (offer.paid or not paid)
-            and (offer.returns_allowed or not returns)
-        )
-
-    return offered
-
-
-def _group_changeable(seat: Seat, offer: Offer) -> bool:
-    return not seat.is_held and bool(offer.group_ids - {seat.owner_group_id})
+def _another_group(seat: Seat, offer: Offer) -> bool:
+    return bool(offer.group_ids - {seat.owner_group_id})
 
 
 @dataclass(frozen=True)
@@ -46,13 +34,20 @@ class SeatAction:
     form_class: type[forms.SeatForm]
     service: Callable
     success: str  # formatted with the form's cleaned data and ``seat``
-    offered: Callable[[Seat, Offer], bool]
+    rules: str  # the SeatEvent action whose rules decide where it is offered
     explanation: str = ""
-    destructive: bool = False
-    inline: bool = False  # harmless enough for a button on the order page itself
+    also_needs: Callable[[Seat, Offer], bool] = lambda seat, offer: True
+    destructive: bool = False  # asks "Yes, …?" on its own page before anything happens
 
     def success_message(self, form: forms.SeatForm) -> str:
         return self.success.format(seat=form.seat.pk, **form.cleaned_data)
+
+    def offered(self, seat: Seat, offer: Offer) -> bool:
+        return (
+            offer.authority.manages(seat)
+            and rules.allows(seat, self.rules)
+            and self.also_needs(seat, offer)
+        )
 
 
 ACTIONS = {
@@ -65,7 +60,7 @@ ACTIONS = {
             form_class=forms.AssignForm,
             service=services.assign_seat,
             success="Seat {seat} is assigned to {email}; they were emailed their training link.",
-            offered=_from_state("assign", paid=True),
+            rules=SeatEvent.Action.ASSIGN,
             explanation="The learner is enrolled at once. Someone without an account gets one "
             "and an email to set their password.",
         ),
@@ -76,7 +71,7 @@ ACTIONS = {
             form_class=forms.EmailRedemptionForm,
             service=services.email_redemption,
             success="A redemption link for seat {seat} was emailed to {email}.",
-            offered=_from_state("email_redemption", paid=True),
+            rules=SeatEvent.Action.EMAIL_REDEMPTION,
             explanation="The recipient redeems the seat from the email, registering first if "
             "they have no account. The seat waits for them until then.",
         ),
@@ -87,9 +82,9 @@ ACTIONS = {
             form_class=forms.SeatForm,
             service=services.resend_redemption,
             success="A new link for seat {seat} was emailed; the previous link no longer works.",
-            offered=_from_state("resend_redemption"),
+            rules=SeatEvent.Action.RESEND,
             explanation="The recipient gets a fresh link; the one they have stops working.",
-            inline=True,
+            destructive=True,
         ),
         SeatAction(
             slug="cancel-link",
@@ -98,7 +93,7 @@ ACTIONS = {
             form_class=forms.SeatForm,
             service=services.cancel_redemption,
             success="The link for seat {seat} was cancelled; the seat is available again.",
-            offered=_from_state("cancel_redemption"),
+            rules=SeatEvent.Action.CANCEL_REDEMPTION,
             explanation="The emailed link stops working at once and the seat is available again.",
             destructive=True,
         ),
@@ -109,7 +104,7 @@ ACTIONS = {
             form_class=forms.SeatForm,
             service=services.unassign_seat,
             success="Seat {seat} is available again; the learner's enrollment was withdrawn.",
-            offered=_from_state("unassign"),
+            rules=SeatEvent.Action.UNASSIGN,
             explanation="The learner's enrollment is withdrawn and the seat is available again. "
             "This is only possible before the learner starts the course.",
             destructive=True,
@@ -121,7 +116,7 @@ ACTIONS = {
             form_class=forms.TransferForm,
             service=services.transfer_seat,
             success="Seat {seat} was transferred to {email}.",
-            offered=_from_state("transfer"),
+            rules=SeatEvent.Action.TRANSFER,
             explanation="The current learner's enrollment is withdrawn and the new learner is "
             "enrolled, in one step. Only possible before the current learner starts.",
         ),
@@ -133,7 +128,7 @@ ACTIONS = {
             service=services.request_return,
             success="A return of seat {seat} was requested; you will be emailed the store's "
             "decision.",
-            offered=_from_state("request_return", returns=True),
+            rules=SeatEvent.Action.REQUEST_RETURN,
             explanation="A store admin decides. If the return is approved, the learner is "
             "withdrawn and the seat is refunded or credited.",
         ),
@@ -144,7 +139,8 @@ ACTIONS = {
             form_class=forms.OwnerGroupForm,
             service=services.change_seat_owner_group,
             success="Seat {seat} now belongs to {group}.",
-            offered=_group_changeable,
+            rules=SeatEvent.Action.CHANGE_OWNER_GROUP,
+            also_needs=_another_group,
             explanation="The owner group decides who manages the seat. It can change until "
             "the seat is assigned.",
         ),

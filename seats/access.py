@@ -1,9 +1,13 @@
 """The policy: who may see and act on which seats and orders. The one place that answers it.
 
-A seat can be managed by the buyer of its order, by an agent of its owner group, or by a store
-admin (staff with the seat change permission). The portal shows buyers and agents what they
-manage; admins work in the Django admin.
+The owner group decides who manages a seat: agents of a seat's owner group manage it, the buyer
+manages the seats of their order that have no owner group, and store admins (staff with the seat
+change permission) manage every seat. A buyer still sees every seat of an order they placed,
+read-only where they do not manage it. The portal shows buyers and agents what they see; admins
+work in the Django admin.
 """
+
+from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -39,16 +43,58 @@ def is_agent_of(user, group_id: int | None) -> bool:
     ).exists()
 
 
+@dataclass(frozen=True)
+class SeatAuthority:
+    """What one user manages, read once (one query), then asked of any number of seats: a page
+    of seats decides its actions without a query per row. ``seat.order`` must be at hand."""
+
+    user_id: int | None
+    store_admin: bool
+    group_stores: dict[int, int]  # the groups they are an agent of: group id -> store id
+
+    @classmethod
+    def of(cls, user) -> "SeatAuthority":
+        if not user or not user.is_authenticated or not user.is_active:
+            return cls(user_id=None, store_admin=False, group_stores={})
+        memberships = GroupMembership.objects.filter(
+            user_id=user.pk, role=GroupMembership.Role.AGENT
+        ).values_list("group_id", "group__store_id")
+        return cls(
+            user_id=user.pk, store_admin=is_store_admin(user), group_stores=dict(memberships)
+        )
+
+    def manages(self, seat: Seat) -> bool:
+        if self.user_id is None:
+            return False
+        if self.store_admin:
+            return True
+        if seat.owner_group_id is None:
+            return seat.order.buyer_id == self.user_id
+        return seat.owner_group_id in self.group_stores
+
+    def groups_in(self, store_id: int) -> frozenset[int]:
+        """The groups of a store they are an agent of: where they may move a seat."""
+        return frozenset(g for g, store in self.group_stores.items() if store == store_id)
+
+
 def can_manage_seat(user, seat: Seat) -> bool:
-    if not user or not user.is_authenticated or not user.is_active:
-        return False
-    if is_store_admin(user) or seat.order.buyer_id == user.pk:
-        return True
-    return is_agent_of(user, seat.owner_group_id)
+    return SeatAuthority.of(user).manages(seat)
+
+
+def seats_managed_by(user) -> QuerySet[Seat]:
+    """``SeatAuthority.manages`` as a query, for actions on many seats at once."""
+    if not user.is_authenticated or not user.is_active:
+        return Seat.objects.none()
+    if is_store_admin(user):
+        return Seat.objects.all()
+    return Seat.objects.filter(
+        Q(owner_group_id__in=managed_group_ids(user))
+        | Q(owner_group__isnull=True, order__buyer_id=user.pk)
+    )
 
 
 def seats_visible_to(user) -> QuerySet[Seat]:
-    """Seats the user manages in the portal: of orders they placed, or owned by their groups."""
+    """Seats the user sees in the portal: of orders they placed, or owned by their groups."""
     if not user.is_authenticated:
         return Seat.objects.none()
     return Seat.objects.filter(

@@ -40,3 +40,17 @@ def timestamp(value, format_string: str) -> str:
     return format_html(
         '<time datetime="{}">{}</time>', value.isoformat(), date_format(value, format_string)
     )
+
+
+RETURN_ACTIONS = ("request_return", "approve_return", "deny_return")
+
+
+@register.filter
+def return_news(seat):
+    """The seat's last event when it is a return being requested or decided, so the agent sees
+    the store's decision (and its note) on the seat's row until something else happens to it.
+    Read from the history the page already has: no query."""
+    history = getattr(seat, "history", None)
+    if history and history[0].action in RETURN_ACTIONS:
+        return history[0]
+    return None

@@ -9,7 +9,8 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from seats.access import access_order
+from seats import rules
+from seats.access import SeatAuthority, access_order
 from seats.models import Seat
 from seats.selectors import status_counts
 
@@ -64,16 +65,14 @@ def _rows(page, offer: Offer) -> list[tuple[Seat, list[tuple[SeatAction, str]]]]
     in the seat and the action: one reverse() gives their common start, where a ``{% url %}``
     per row and action took 2-3 ms a page."""
     prefix = reverse("portal:seat_action", args=[0, "-"]).removesuffix("0/-/")
-    return [
-        (
-            seat,
-            [
-                (action, f"{prefix}{seat.pk}/{action.slug}/")
-                for action in offered_actions(seat, offer)
-            ],
-        )
-        for seat in page
-    ]
+    rows = []
+    for seat in page:
+        seat.manageable = offer.authority.manages(seat)
+        actions = [
+            (action, f"{prefix}{seat.pk}/{action.slug}/") for action in offered_actions(seat, offer)
+        ]
+        rows.append((seat, actions))
+    return rows
 
 
 @login_required
@@ -84,14 +83,9 @@ def order_detail(request, order_id: int):
     counts = status_counts(seats)
     page = _paginator(seats, counts, **filters.filters()).get_page(request.GET.get("page"))
     lines = list(order.lines.select_related("product"))
-    queries.attach_lines(page, lines)
-    offer = Offer(
-        paid=order.is_paid,
-        returns_allowed=order.store.returns_allowed,
-        group_ids=frozenset(
-            queries.managed_groups(request.user, order.store_id).values_list("pk", flat=True)
-        ),
-    )
+    queries.attach_order(page, order, lines)
+    authority = SeatAuthority.of(request.user)
+    offer = Offer(authority=authority, group_ids=authority.groups_in(order.store_id))
     back = request.get_full_path()
     context = {
         "order": order,
@@ -104,6 +98,7 @@ def order_detail(request, order_id: int):
         "back": back,
         "back_query": quote(back, safe="/"),
         "imports": queries.order_imports(order),
+        "hands_out": not rules.order_problems(order),
         "nav": "orders",
     }
     return render(request, "portal/order_detail.html", context)

@@ -1,8 +1,9 @@
-"""The seat transitions a store admin may take from a seat's page (DESIGN §3), each one service
-call. The returns queue offers the approve and deny entries of the same list."""
+"""The seat transitions a store admin may take from a seat's page, each one service call,
+offered where the action's rules (``seats.rules``, which the service checks again) find no
+problem. The returns queue offers the approve and deny entries of the same list."""
 
-from seats import services
-from seats.models import Seat
+from seats import rules, services
+from seats.models import SeatEvent
 
 from .base import ObjectAction
 from .forms import (
@@ -15,11 +16,11 @@ from .forms import (
     SeatOwnerGroupForm,
 )
 
-Status = Seat.Status
+Action = SeatEvent.Action
 
 
-def when(*statuses: Status):
-    return lambda seat: seat.status in statuses
+def allowed(action: Action):
+    return lambda seat: rules.allows(seat, action)
 
 
 def _to_learner(service, verb: str):
@@ -101,36 +102,40 @@ ASSIGN = ObjectAction(
     "Assign to a learner",
     _to_learner(services.assign_seat, "assigned"),
     AssignForm,
-    when(Status.AVAILABLE),
+    allowed(Action.ASSIGN),
 )
 EMAIL = ObjectAction(
-    "email", "Email a redemption link", _email, EmailRedemptionForm, when(Status.AVAILABLE)
+    "email",
+    "Email a redemption link",
+    _email,
+    EmailRedemptionForm,
+    allowed(Action.EMAIL_REDEMPTION),
 )
-RESEND = ObjectAction("resend", "Resend the link", _resend, SeatActionForm, when(Status.AWAITING))
+RESEND = ObjectAction("resend", "Resend the link", _resend, SeatActionForm, allowed(Action.RESEND))
 CANCEL = ObjectAction(
-    "cancel", "Cancel the emailed link", _cancel, SeatActionForm, when(Status.AWAITING)
+    "cancel", "Cancel the emailed link", _cancel, SeatActionForm, allowed(Action.CANCEL_REDEMPTION)
 )
-UNASSIGN = ObjectAction("unassign", "Unassign", _unassign, SeatActionForm, when(Status.ASSIGNED))
+UNASSIGN = ObjectAction("unassign", "Unassign", _unassign, SeatActionForm, allowed(Action.UNASSIGN))
 TRANSFER = ObjectAction(
     "transfer",
     "Transfer to another learner",
     _to_learner(services.transfer_seat, "transferred"),
     AssignForm,
-    when(Status.ASSIGNED),
+    allowed(Action.TRANSFER),
 )
 APPROVE_RETURN = ObjectAction(
-    "approve", "Approve the return", _approve, ApproveReturnForm, when(Status.RETURN_PENDING)
+    "approve", "Approve the return", _approve, ApproveReturnForm, allowed(Action.APPROVE_RETURN)
 )
-DENY_RETURN = ObjectAction("deny", "Deny the return", _deny, NoteForm, when(Status.RETURN_PENDING))
+DENY_RETURN = ObjectAction("deny", "Deny the return", _deny, NoteForm, allowed(Action.DENY_RETURN))
 REFUND = ObjectAction(
-    "refund", "Refund the unused seat", _refund, RefundForm, when(Status.AVAILABLE)
+    "refund", "Refund the unused seat", _refund, RefundForm, allowed(Action.REFUND)
 )
 CHANGE_GROUP = ObjectAction(
     "owner-group",
     "Change the owner group",
     _change_group,
     SeatOwnerGroupForm,
-    when(Status.AVAILABLE, Status.AWAITING),
+    allowed(Action.CHANGE_OWNER_GROUP),
 )
 
 SEAT_ACTIONS = (

@@ -1,7 +1,7 @@
 """Every action that changes a seat, one function each. Views, admin actions, imports, tasks and
 tests call these; nothing else changes a seat's status."""
 
-from .assignment import assign_seat, transfer_seat, unassign_seat
+from .assignment import assign_seat, enroll_retail_buyer, transfer_seat, unassign_seat
 from .ownership import change_seat_owner_group, set_order_owner_group
 from .redemption import (
     LinkError,
@@ -26,6 +26,7 @@ __all__ = [
     "check_link",
     "deny_return",
     "email_redemption",
+    "enroll_retail_buyer",
     "expire_redemptions",
     "redeem_link",
     "refund_seat",

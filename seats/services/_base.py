@@ -7,32 +7,15 @@ from contextlib import contextmanager
 from functools import wraps
 
 from django.db import IntegrityError, transaction
-from django_fsm import ConcurrentTransition, can_proceed
+from django_fsm import ConcurrentTransition
 
 from accounts.models import User
 
-from .. import access
+from .. import access, rules
 from ..errors import SeatActionError
 from ..models import Enrollment, Seat, SeatEvent, SupplementalAnswer, SupplementalQuestion
 
 logger = logging.getLogger("seats")
-
-# A refusal names what the seat is and what the person tried, e.g. "This seat is Assigned, so it
-# cannot be emailed."
-VERBS = {
-    SeatEvent.Action.ASSIGN: "assigned",
-    SeatEvent.Action.EMAIL_REDEMPTION: "emailed",
-    SeatEvent.Action.RESEND: "resent (no link is waiting)",
-    SeatEvent.Action.CANCEL_REDEMPTION: "cancelled (no link is waiting)",
-    SeatEvent.Action.REDEEM: "redeemed",
-    SeatEvent.Action.EXPIRE: "expired",
-    SeatEvent.Action.UNASSIGN: "unassigned",
-    SeatEvent.Action.TRANSFER: "transferred",
-    SeatEvent.Action.REQUEST_RETURN: "returned",
-    SeatEvent.Action.APPROVE_RETURN: "approved for return (no return is pending)",
-    SeatEvent.Action.DENY_RETURN: "denied a return (no return is pending)",
-    SeatEvent.Action.REFUND: "refunded (only an available seat can be)",
-}
 
 CONSTRAINT_MESSAGES = {
     "one_active_enrollment_per_learner_and_product": (
@@ -98,30 +81,38 @@ def require_store_admin(actor: User) -> None:
         raise SeatActionError("Only a store admin can do this.")
 
 
+def require(seat: Seat, action: str) -> None:
+    """Refuse, with the first problem the action's rules find, an action on a locked seat."""
+    found = rules.problems(seat, action)
+    if found:
+        raise SeatActionError(found[0])
+
+
+def lock_enrollment(seat: Seat) -> None:
+    """Read the held seat's enrollment again under its row lock, before a rule looks at its
+    progress: the learner may be starting the course right now, and a seat must not go back from
+    under someone who started."""
+    if seat.enrollment_id is not None:
+        seat.enrollment = Enrollment.objects.select_for_update().get(pk=seat.enrollment_id)
+
+
 def transition(
     seat: Seat,
     action: SeatEvent.Action,
-    method: str,
     *,
     actor: User | None,
     details: dict | None = None,
     **kwargs,
 ) -> SeatEvent:
-    """Run one FSM transition on a locked seat, save it and write its event."""
-    require_can(seat, action, method)
+    """Run the action's transition on a locked seat, save it and write its event. The state
+    graph is checked again here, whatever the caller checked before."""
+    problem = rules.state_allows(action)(seat)
+    if problem:
+        raise SeatActionError(problem)
     from_status = seat.status
-    getattr(seat, method)(**kwargs)
+    getattr(seat, rules.TRANSITIONS[action][0])(**kwargs)
     seat.save()
     return record_event(seat, action, from_status=from_status, actor=actor, details=details)
-
-
-def require_can(seat: Seat, action: SeatEvent.Action, method: str) -> None:
-    """Refuse, with the seat's current state, a transition the state graph does not allow."""
-    if not can_proceed(getattr(seat, method)):
-        raise SeatActionError(
-            f"This seat is {seat.get_status_display()}, so it cannot be {VERBS[action]}. "
-            "Refresh the page to see its current state."
-        )
 
 
 def record_event(
@@ -148,14 +139,6 @@ def record_event(
         actor=actor,
         details=details or {},
     )
-
-
-def require_paid(seat: Seat) -> None:
-    if not seat.order.is_paid:
-        raise SeatActionError(
-            f"Order {seat.order.number} is awaiting payment; its seats can be assigned or "
-            "emailed once it is paid."
-        )
 
 
 def require_no_active_enrollment(learner: User | None, product, *, who: str) -> None:

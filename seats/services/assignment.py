@@ -7,14 +7,14 @@ from notifications.services import queue_email
 
 from ..campus import campus
 from ..errors import SeatActionError
-from ..models import Enrollment, Seat, SeatEvent
+from ..models import Seat, SeatEvent
 from ._base import (
     acting_on,
     clean_answers,
+    lock_enrollment,
     refusing_conflicts,
-    require_can,
+    require,
     require_no_active_enrollment,
-    require_paid,
     save_answers,
     transition,
 )
@@ -37,8 +37,7 @@ def assign_seat(
     """Give an available seat to the learner with this email, enrolling them at once. An unknown
     email gets an account and an invitation instead of the assignment notice."""
     with acting_on(seat, actor=actor, expected_version=expected_version) as seat:
-        require_can(seat, SeatEvent.Action.ASSIGN, "assign")
-        require_paid(seat)
+        require(seat, SeatEvent.Action.ASSIGN)
         product = seat.order_line.product
         cleaned = clean_answers(product, answers)
         learner, created = find_or_invite_learner(email, first_name=first_name, last_name=last_name)
@@ -48,7 +47,6 @@ def assign_seat(
         hand_over(
             seat,
             SeatEvent.Action.ASSIGN,
-            "assign",
             actor=actor,
             learner=learner,
             answers=cleaned,
@@ -58,10 +56,30 @@ def assign_seat(
     return seat
 
 
+@refusing_conflicts
+def enroll_retail_buyer(*, seat: Seat | int, answers: dict | None = None) -> Seat:
+    """A paid retail order's one seat goes to its buyer, who bought it for themselves: the system
+    assigns it, with the answers they gave at checkout."""
+    with acting_on(seat, actor=None) as seat:
+        require(seat, "enroll_buyer")
+        product, buyer = seat.order_line.product, seat.order.buyer
+        cleaned = clean_answers(product, answers)
+        require_no_active_enrollment(buyer, product, who=buyer.email)
+        hand_over(
+            seat,
+            SeatEvent.Action.ASSIGN,
+            actor=None,
+            learner=buyer,
+            answers=cleaned,
+            invited=False,
+            details={"learner": buyer.email, "retail": True},
+        )
+    return seat
+
+
 def hand_over(
     seat: Seat,
     action: SeatEvent.Action,
-    method: str,
     *,
     actor: User | None,
     learner: User,
@@ -70,13 +88,11 @@ def hand_over(
     details: dict,
 ) -> None:
     """What every way of giving a locked seat to a learner does once the rules passed: enroll
-    them in Campus, move the seat (``method`` of the state graph), keep their answers, tell
-    them."""
+    them in Campus, move the seat, keep their answers, tell them."""
     enrollment = campus().enroll(learner=learner, product=seat.order_line.product, seat=seat)
     transition(
         seat,
         action,
-        method,
         actor=actor,
         details=details,
         learner=learner,
@@ -91,42 +107,16 @@ def notify_learner(seat: Seat, learner: User, *, invited: bool) -> None:
     queue_email(kind=kind, to=learner.email, context={"seat_id": seat.pk, "user_id": learner.pk})
 
 
-def _enrollment_status_locked(seat: Seat) -> str:
-    """The enrollment's status under its row lock: the learner may be starting the course right
-    now, and a seat must not go back from under someone who started."""
-    return (
-        Enrollment.objects.select_for_update()
-        .values_list("status", flat=True)
-        .get(pk=seat.enrollment_id)
-    )
-
-
-def require_releasable(seat: Seat) -> None:
-    """A seat goes back only while its learner has not started, and never mid-return."""
-    if seat.status == Seat.Status.RETURN_PENDING:
-        raise SeatActionError(
-            "A return request for this seat is pending; wait for the store's decision first."
-        )
-    if seat.status == Seat.Status.ASSIGNED and _enrollment_status_locked(seat) != (
-        Enrollment.Status.NOT_STARTED
-    ):
-        raise SeatActionError(
-            f"{seat.learner.email} has already started {seat.order_line.product}; a seat can "
-            "only be unassigned or transferred before the learner starts. Request a return "
-            "instead."
-        )
-
-
 @refusing_conflicts
 def unassign_seat(*, seat: Seat | int, actor: User, expected_version: int | None = None) -> Seat:
     """Take an assigned seat back: its enrollment is withdrawn and the seat is available."""
     with acting_on(seat, actor=actor, expected_version=expected_version) as seat:
-        require_releasable(seat)
+        lock_enrollment(seat)
+        require(seat, SeatEvent.Action.UNASSIGN)
         enrollment, learner = seat.enrollment, seat.learner
         transition(
             seat,
             SeatEvent.Action.UNASSIGN,
-            "unassign",
             actor=actor,
             details={"learner": learner.email if learner else None},
         )
@@ -148,8 +138,8 @@ def transfer_seat(
 ) -> Seat:
     """Unassign and assign to someone else as one action: nobody else can take the seat between."""
     with acting_on(seat, actor=actor, expected_version=expected_version) as seat:
-        require_releasable(seat)
-        require_can(seat, SeatEvent.Action.TRANSFER, "transfer")
+        lock_enrollment(seat)
+        require(seat, SeatEvent.Action.TRANSFER)
         product = seat.order_line.product
         cleaned = clean_answers(product, answers)
         learner, created = find_or_invite_learner(email, first_name=first_name, last_name=last_name)
@@ -161,7 +151,6 @@ def transfer_seat(
         hand_over(
             seat,
             SeatEvent.Action.TRANSFER,
-            "transfer",
             actor=actor,
             learner=learner,
             answers=cleaned,

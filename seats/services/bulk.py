@@ -33,7 +33,7 @@ from notifications.services import queue_emails
 from orders.models import Order, OrderLine
 from seatstore.bulk_sql import BATCH_SIZE, execute, insert_objects, insert_rows, values_table
 
-from .. import access
+from .. import access, rules
 from ..campus import campus
 from ..errors import SeatActionError
 from ..models import Enrollment, Seat, SeatEvent, SupplementalAnswer, SupplementalQuestion
@@ -122,8 +122,7 @@ def order_line(order: Order, line: OrderLine | None = None) -> OrderLine:
 
 def available_seats(actor: User, line: OrderLine) -> QuerySet[Seat]:
     """The available seats of a line that the actor may hand out."""
-    seats = Seat.objects.all() if access.is_store_admin(actor) else access.seats_visible_to(actor)
-    return seats.filter(order_line=line, status=Seat.Status.AVAILABLE)
+    return access.seats_managed_by(actor).filter(order_line=line, status=Seat.Status.AVAILABLE)
 
 
 def _lock_seats(
@@ -168,19 +167,12 @@ def _email_problems(rows: Sequence[AssignRow | RecipientRow]) -> tuple[list[RowE
 def _common_problems(
     line: OrderLine, rows: Sequence[AssignRow | RecipientRow], *, available: int
 ) -> list[RowError]:
-    """What both imports check: payment, addresses, enrollments, enough seats."""
+    """What both imports check: the order's rules, addresses, enrollments, enough seats."""
     if not rows:
         return [RowError(None, "The file has no rows to import.")]
     errors = []
     order, product = line.order, line.product
-    if not order.is_paid:
-        errors.append(
-            RowError(
-                None,
-                f"Order {order.number} is awaiting payment; its seats can be handed out once "
-                "it is paid.",
-            )
-        )
+    errors += [RowError(None, problem) for problem in rules.order_problems(order)]
     email_errors, first_row = _email_problems(rows)
     errors += email_errors
     enrolled = Enrollment.objects.filter(

@@ -7,18 +7,15 @@ from accounts.models import User
 from groups.models import PurchasingGroup
 from orders.models import Order
 
-from .. import access
+from .. import access, rules
 from ..errors import SeatActionError
 from ..models import Seat, SeatEvent
-from ._base import acting_on, refusing_conflicts, require_store_admin
+from ._base import acting_on, refusing_conflicts, require, require_store_admin
 
 
 def apply_owner_group(seat: Seat, group: PurchasingGroup, *, actor: User) -> None:
     """Change a locked seat's group after checking the rules; writes the event."""
-    if seat.is_held:
-        raise SeatActionError(
-            "The owner group of an assigned seat cannot be changed; unassign it first."
-        )
+    require(seat, SeatEvent.Action.CHANGE_OWNER_GROUP)
     if group.store_id != seat.order.store_id:
         raise SeatActionError(f"{group} is not a purchasing group of {seat.order.store}.")
     if not access.is_store_admin(actor) and not access.is_agent_of(actor, group.pk):
@@ -50,18 +47,21 @@ def change_seat_owner_group(
 
 @transaction.atomic
 def set_order_owner_group(*, order: Order, actor: User, group: PurchasingGroup) -> tuple[int, int]:
-    """Admins set the group of every seat of an order that is not assigned yet, in one UPDATE.
-    Returns (changed, kept): kept seats are held by learners and keep their group."""
+    """Admins set the group of every seat of an order whose group may still change (the seat
+    rule ``group_movable``), in one UPDATE. Returns (changed, kept): kept seats are held by
+    learners or returned, and keep their group."""
     require_store_admin(actor)
+    if problem := rules.order_hands_out(order):
+        raise SeatActionError(problem)
     if group.store_id != order.store_id:
         raise SeatActionError(f"{group} is not a purchasing group of {order.store}.")
-    seats = Seat.objects.select_for_update(of=("self",)).filter(order=order)
+    others = Seat.objects.filter(order=order).exclude(owner_group=group)
     movable = list(
-        seats.exclude(status__in=Seat.HELD)
-        .exclude(owner_group=group)
+        others.select_for_update(of=("self",))
+        .filter(status__in=rules.GROUP_MOVABLE)
         .values_list("pk", "status", "owner_group__name")
     )
-    kept = Seat.objects.filter(order=order, status__in=Seat.HELD).exclude(owner_group=group).count()
+    kept = others.exclude(status__in=rules.GROUP_MOVABLE).count()
     ids = [pk for pk, _, _ in movable]
 
     Seat.objects.filter(pk__in=ids).update(owner_group=group, version=F("version") + 1)

@@ -20,9 +20,8 @@ from ._base import (
     lock_seat,
     record_event,
     refusing_conflicts,
-    require_can,
+    require,
     require_no_active_enrollment,
-    require_paid,
     transition,
 )
 from .assignment import hand_over
@@ -184,8 +183,7 @@ def email_redemption(
 ) -> Redemption:
     """Email a link for an available seat; the seat awaits the recipient until redeemed."""
     with acting_on(seat, actor=actor, expected_version=expected_version) as seat:
-        require_can(seat, SeatEvent.Action.EMAIL_REDEMPTION, "email_redemption")
-        require_paid(seat)
+        require(seat, SeatEvent.Action.EMAIL_REDEMPTION)
         email = clean_email(email)
         message = (message or "").strip()
         if len(message) > MESSAGE_MAX_LENGTH:
@@ -199,7 +197,6 @@ def email_redemption(
         transition(
             seat,
             SeatEvent.Action.EMAIL_REDEMPTION,
-            "email_redemption",
             actor=actor,
             details={"recipient": email, "redemption_id": redemption.pk},
         )
@@ -213,7 +210,7 @@ def resend_redemption(
 ) -> Redemption:
     """Send a fresh link to the same recipient; the old link stops working at once."""
     with acting_on(seat, actor=actor, expected_version=expected_version) as seat:
-        require_can(seat, SeatEvent.Action.RESEND, "resend_redemption")
+        require(seat, SeatEvent.Action.RESEND)
         old = _live_link(seat)
         _end_link(old, Redemption.State.REPLACED)
         redemption = _issue_link(
@@ -222,7 +219,6 @@ def resend_redemption(
         transition(
             seat,
             SeatEvent.Action.RESEND,
-            "resend_redemption",
             actor=actor,
             details={"recipient": old.recipient_email, "redemption_id": redemption.pk},
         )
@@ -236,13 +232,12 @@ def cancel_redemption(
 ) -> Seat:
     """Kill the emailed link at once and make the seat available again."""
     with acting_on(seat, actor=actor, expected_version=expected_version) as seat:
-        require_can(seat, SeatEvent.Action.CANCEL_REDEMPTION, "cancel_redemption")
+        require(seat, SeatEvent.Action.CANCEL_REDEMPTION)
         link = _live_link(seat)
         _end_link(link, Redemption.State.CANCELLED)
         transition(
             seat,
             SeatEvent.Action.CANCEL_REDEMPTION,
-            "cancel_redemption",
             actor=actor,
             details={"recipient": link.recipient_email, "redemption_id": link.pk},
         )
@@ -263,13 +258,12 @@ def redeem_link(*, token: str, user: User, answers: dict | None = None) -> Seat:
         redemption.seat = seat  # the locked row
         check_link(token)  # again, under the lock: a concurrent redemption may have won
         check_redeemer(redemption, user)
-        require_paid(seat)
+        require(seat, SeatEvent.Action.REDEEM)
         product = seat.order_line.product
         cleaned = clean_answers(product, answers)
         hand_over(
             seat,
             SeatEvent.Action.REDEEM,
-            "redeem",
             actor=user,
             learner=user,
             answers=cleaned,
@@ -298,7 +292,6 @@ def expire_redemptions(*, now=None, limit: int = 1000) -> int:
             transition(
                 seat,
                 SeatEvent.Action.EXPIRE,
-                "expire",
                 actor=None,
                 details={"recipient": link.recipient_email, "redemption_id": link.pk},
             )

@@ -13,7 +13,7 @@ from orders.models import Refund
 from ..campus import campus
 from ..errors import SeatActionError
 from ..models import ReturnRequest, Seat, SeatEvent
-from ._base import acting_on, refusing_conflicts, require_can, require_store_admin, transition
+from ._base import acting_on, refusing_conflicts, require, require_store_admin, transition
 
 
 def _pending_request(seat: Seat) -> ReturnRequest:
@@ -62,12 +62,7 @@ def request_return(
 ) -> ReturnRequest:
     """An agent asks the store to take an assigned seat back; store admins are emailed."""
     with acting_on(seat, actor=actor, expected_version=expected_version) as seat:
-        require_can(seat, SeatEvent.Action.REQUEST_RETURN, "request_return")
-        store = seat.order.store
-        if not store.returns_allowed:
-            raise SeatActionError(
-                f"{store} does not accept returns. Contact {store.support_email} for help."
-            )
+        require(seat, SeatEvent.Action.REQUEST_RETURN)
         reason = (reason or "").strip()
         if not reason:
             raise SeatActionError("Say why the seat should be returned.")
@@ -75,11 +70,10 @@ def request_return(
         transition(
             seat,
             SeatEvent.Action.REQUEST_RETURN,
-            "request_return",
             actor=actor,
             details={"return_request_id": request.pk, "reason": request.reason},
         )
-        _notify(OutboundEmail.Kind.RETURN_REQUESTED, request, store.support_email)
+        _notify(OutboundEmail.Kind.RETURN_REQUESTED, request, seat.order.store.support_email)
     return request
 
 
@@ -91,7 +85,7 @@ def approve_return(
     the seat available again."""
     require_store_admin(actor)
     with acting_on(seat, actor=actor) as seat:
-        require_can(seat, SeatEvent.Action.APPROVE_RETURN, "approve_return")
+        require(seat, SeatEvent.Action.APPROVE_RETURN)
         request = _pending_request(seat)
         refund = _record_refund(
             seat, refund_amount, actor=actor, reason=f"Return request {request.pk}"
@@ -100,7 +94,6 @@ def approve_return(
         transition(
             seat,
             SeatEvent.Action.APPROVE_RETURN,
-            "approve_return",
             actor=actor,
             details={
                 "return_request_id": request.pk,
@@ -118,12 +111,11 @@ def deny_return(*, seat: Seat | int, actor: User, note: str = "") -> ReturnReque
     """Keep the seat and its enrollment exactly as they were; the agent is told why."""
     require_store_admin(actor)
     with acting_on(seat, actor=actor) as seat:
-        require_can(seat, SeatEvent.Action.DENY_RETURN, "deny_return")
+        require(seat, SeatEvent.Action.DENY_RETURN)
         request = _pending_request(seat)
         transition(
             seat,
             SeatEvent.Action.DENY_RETURN,
-            "deny_return",
             actor=actor,
             details={"return_request_id": request.pk, "note": note},
         )
@@ -146,12 +138,11 @@ def refund_seat(*, seat: Seat | int, actor: User, amount=None, reason: str = "")
     """Give the money back for an unused seat; the seat is returned for good."""
     require_store_admin(actor)
     with acting_on(seat, actor=actor) as seat:
-        require_can(seat, SeatEvent.Action.REFUND, "refund")
+        require(seat, SeatEvent.Action.REFUND)
         refund = _record_refund(seat, amount, actor=actor, reason=reason or "Unused seat")
         transition(
             seat,
             SeatEvent.Action.REFUND,
-            "refund",
             actor=actor,
             details={"amount": str(refund.amount) if refund else "0.00", "reason": reason},
         )

@@ -97,8 +97,8 @@ def test_an_order_of_several_courses_needs_a_line(agent, group):
     ) == [
         RowError(
             None,
-            f"Order {order.number} is awaiting payment; its seats can be handed "
-            "out once it is paid.",
+            f"Order {order.number} is awaiting payment; its seats can be assigned or "
+            "emailed once it is paid.",
         )
     ]
 

@@ -1,9 +1,10 @@
-"""Each seat action through the portal: the service's outcome, its refusals as messages, and
-stale pages refused."""
+"""Each seat action through the portal: the service's outcome, its refusals shown beside the form
+with what was typed, and stale pages refused."""
 
 import pytest
 from django.db.models import F
 from django.urls import reverse
+from django.utils.html import escape
 
 from notifications.models import OutboundEmail
 from seats.campus import campus
@@ -20,6 +21,14 @@ def act(client, seat, action, **data):
 
 def shown_messages(response) -> list[str]:
     return [str(message) for message in response.context["messages"]]
+
+
+def refusal(response) -> str:
+    """What the action's page, shown again instead of the order page, says refused it."""
+    assert not response.redirect_chain, "a refusal stays on the action's page"
+    shown = response.context["problem"] or " ".join(response.context["form"].non_field_errors())
+    assert shown and escape(shown) in response.text
+    return shown
 
 
 def unchanged(seat) -> bool:
@@ -66,10 +75,11 @@ def test_assign_refused_for_a_learner_already_enrolled(
 ):
     make_learner_with_enrollment("busy@example.com")
     seat = seats["available"]
-    response = act(agent_client, seat, "assign", email="busy@example.com")
-    (message,) = shown_messages(response)
-    assert "busy@example.com already has an active enrollment" in message
+    response = act(agent_client, seat, "assign", email="busy@example.com", first_name="Bea")
+    assert "busy@example.com already has an active enrollment" in refusal(response)
     assert unchanged(seat)
+    form = response.context["form"]
+    assert (form["email"].value(), form["first_name"].value()) == ("busy@example.com", "Bea")
 
 
 def test_assign_can_set_an_owner_group_the_agent_manages(agent_client, agent, order, seats):
@@ -145,9 +155,7 @@ def test_unassign_refused_after_the_learner_started(agent_client, seats):
     seat = seats["assigned"]
     campus().start(seat.enrollment)
     response = act(agent_client, seat, "unassign")
-    (message,) = shown_messages(response)
-    assert "ada@example.com has already started" in message
-    assert message in response.text
+    assert "ada@example.com has already started" in refusal(response)
     assert unchanged(seat)
     assert Enrollment.objects.get(pk=seat.enrollment_id).status == Enrollment.Status.IN_PROGRESS
 
@@ -175,7 +183,7 @@ def test_request_return_refused_where_the_store_refuses_returns(agent_client, or
     order.store.save()
     seat = seats["assigned"]
     response = act(agent_client, seat, "return", reason="Course cancelled")
-    assert "does not accept returns" in shown_messages(response)[0]
+    assert "does not accept returns" in refusal(response)
     assert unchanged(seat)
     assert not ReturnRequest.objects.filter(seat=seat).exists()
 
@@ -200,7 +208,7 @@ def test_change_group_lists_only_groups_the_agent_manages(agent_client, order, s
 def test_refused_transition_shows_the_services_message(agent_client, seats):
     seat = seats["return_pending"]
     response = act(agent_client, seat, "unassign")
-    assert "A return request for this seat is pending" in shown_messages(response)[0]
+    assert "A return request for this seat is pending" in refusal(response)
     assert unchanged(seat)
 
 
@@ -220,11 +228,14 @@ def test_stale_page_is_refused(agent_client, seats, state, action, data):
     seat = seats[state]
     Seat.objects.filter(pk=seat.pk).update(version=F("version") + 1)  # someone else acted
     response = act(agent_client, seat, action, **data)
-    assert shown_messages(response) == [
+    assert refusal(response) == (
         "This seat changed since you opened the page; review it and try again."
-    ]
+    )
     seat.version += 1
     assert unchanged(seat)
+    form = response.context["form"]
+    assert form["version"].value() == seat.version, "a second try acts on the seat now shown"
+    assert all(form[name].value() == value for name, value in data.items())
 
 
 def test_action_returns_to_the_filtered_order_page(agent_client, order, seats):
@@ -242,3 +253,17 @@ def test_action_never_redirects_off_site(agent_client, order, seats):
         {"version": seats["awaiting"].version, "next": "https://evil.example.com/"},
     )
     assert response["Location"] == reverse("portal:order", args=[order.pk])
+
+
+def test_resend_asks_before_the_old_link_dies(agent_client, seats):
+    seat = seats["awaiting"]
+    page = agent_client.get(reverse("portal:seat_action", args=[seat.pk, "resend"]))
+    assert 'value="Yes, resend link"' in page.text
+    assert "the one they have stops working" in page.text
+    assert unchanged(seat)
+
+
+def test_question_help_is_text_not_html(agent_client, seats, store):
+    factories.QuestionFactory(store=store, prompt="Badge?", help_text="<b>on your card</b>")
+    page = agent_client.get(reverse("portal:seat_action", args=[seats["available"].pk, "assign"]))
+    assert "&lt;b&gt;on your card&lt;/b&gt;" in page.text
