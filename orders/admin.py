@@ -237,7 +237,7 @@ class BuyerAnswersForm(ActionForm, SupplementalAnswersForm):
 
 def _enroll_buyer(order, actor, data) -> str:
     order = enroll_buyer(order=order, actor=actor, answers=data.get("answers"))
-    return f"{order.buyer.email} is enrolled by order {order.number}."
+    return f"Order {order.number} enrolled its buyer, {order.buyer.email}."
 
 
 def _set_group(order, actor, data) -> str:

@@ -111,7 +111,7 @@ def enroll_buyer(*, order: Order, actor: User, answers: dict | None = None) -> O
             )
         _enroll(order, actor=actor, answers=order.buyer_answers if answers is None else answers)
     if order.fulfilment_problem:
-        raise SeatActionError(order.fulfilment_problem)
+        raise SeatActionError(f"The buyer is still not enrolled: {order.fulfilment_problem}")
     return order
 
 

@@ -111,7 +111,7 @@ def test_enroll_the_buyer_once_the_other_enrollment_is_withdrawn(
     response = client.post(action_url(retail_order, "enroll-buyer"), follow=True)
 
     assert messages_by_level(response) == [
-        ("success", f"customer@example.com is enrolled by order {retail_order.number}.")
+        ("success", f"Order {retail_order.number} enrolled its buyer, customer@example.com.")
     ]
     seat = retail_order.seats.get()
     assert (seat.status, seat.learner) == (Seat.Status.ASSIGNED, customer)
@@ -134,7 +134,10 @@ def test_enroll_the_buyer_still_refused_shows_the_reason(
     )
 
     assert messages_by_level(response) == [
-        ("error", f"1 refused ({retail_order.number}): {ENROLLED}")
+        (
+            "error",
+            f"1 refused ({retail_order.number}): The buyer is still not enrolled: {ENROLLED}",
+        )
     ]
     assert retail_order.seats.get().status == Seat.Status.AVAILABLE
 
