@@ -2,15 +2,17 @@
 agreements, orders with their seats, refunds. Orders are placed in the shop (which creates their
 seats); here they are paid, given an owner group, and read."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from orders import agreements
 from orders.models import Order, OrderLine, Product, PurchasingAgentAgreement, Refund, Store
-from orders.services import mark_order_paid
+from orders.services import enroll_buyer, mark_order_paid
 from seats.admin.base import (
+    ActionForm,
     ObjectAction,
     ReadOnlyAdmin,
     ReadOnlyInline,
@@ -22,11 +24,14 @@ from seats.admin.base import (
 )
 from seats.admin.counts import SEAT_COUNT_COLUMNS, SeatCountsMixin
 from seats.admin.forms import OwnerGroupForm
+from seats.forms import SupplementalAnswersForm
 from seats.models import Seat, SupplementalQuestion
 from seats.selectors import annotate_status_counts
 from seats.services import set_order_owner_group
+from seats.services._base import questions_for
 
 Status = Seat.Status
+BUYER_ENROLLMENT = "Buyer's enrollment"
 
 # --- stores and products -----------------------------------------------------------------------
 
@@ -202,8 +207,37 @@ class OrderLineInline(ReadOnlyInline):
 
 
 def _mark_paid(order, actor, data) -> str:
-    mark_order_paid(order=order, actor=actor)
-    return f"Order {order.number} is paid; its seats can be assigned and emailed."
+    order = mark_order_paid(order=order, actor=actor)
+    if not order.is_retail:
+        return f"Order {order.number} is paid; its seats can be assigned and emailed."
+    if order.fulfilment_problem:
+        return f"Order {order.number} is paid."  # the reason follows as a warning
+    return f"Order {order.number} is paid and {order.buyer.email} is enrolled."
+
+
+def _retail_product(order: Order) -> Product:
+    return order.lines.select_related("product").get().product
+
+
+class BuyerAnswersForm(ActionForm, SupplementalAnswersForm):
+    """The course's questions, filled in with the buyer's answers from checkout, for the admin to
+    complete (a question added since) or correct before enrolling the buyer again."""
+
+    def __init__(self, *args, obj: Order, **kwargs):
+        questions = questions_for(_retail_product(obj)) if obj.is_retail else []
+        initial = {
+            self.field_name(question): obj.buyer_answers.get(str(question.pk), "")
+            for question in questions
+        }
+        super().__init__(*args, obj=obj, questions=questions, initial=initial, **kwargs)
+
+    def clean(self):
+        return {**super().clean(), "answers": self.answers()}
+
+
+def _enroll_buyer(order, actor, data) -> str:
+    order = enroll_buyer(order=order, actor=actor, answers=data.get("answers"))
+    return f"Order {order.number} enrolled its buyer, {order.buyer.email}."
 
 
 def _set_group(order, actor, data) -> str:
@@ -237,11 +271,12 @@ class OrderAdmin(SeatCountsMixin, ServiceAdmin):
     show_full_result_count = False
     list_per_page = 50
     actions = (
+        "mark_paid",
         service_action(
-            "mark_paid",
-            lambda order, actor: mark_order_paid(order=order, actor=actor),
-            description="Mark the selected orders paid",
-            done="marked paid",
+            "enroll_buyers",
+            lambda order, actor: enroll_buyer(order=order, actor=actor),
+            description="Enroll the buyers of the selected retail orders",
+            done="enrolled their buyer",
         ),
         "set_owner_group",
     )
@@ -252,6 +287,13 @@ class OrderAdmin(SeatCountsMixin, ServiceAdmin):
             "Mark paid",
             _mark_paid,
             applies=lambda order: order.status == Order.Status.AWAITING_PAYMENT,
+        ),
+        ObjectAction(
+            "enroll-buyer",
+            "Enroll the buyer",
+            _enroll_buyer,
+            BuyerAnswersForm,
+            applies=lambda order: bool(order.fulfilment_problem),
         ),
         ObjectAction("owner-group", "Set the owner group of its seats", _set_group, OwnerGroupForm),
     )
@@ -273,7 +315,53 @@ class OrderAdmin(SeatCountsMixin, ServiceAdmin):
             },
         ),
         ("Seats", {"fields": ("seat_summary",)}),
+        (BUYER_ENROLLMENT, {"fields": ("fulfilment_problem", "checkout_answers")}),
     )
+
+    def get_fieldsets(self, request, obj=None):
+        """Only a retail order enrolls its buyer."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and obj.is_retail:
+            return fieldsets
+        return [(name, options) for name, options in fieldsets if name != BUYER_ENROLLMENT]
+
+    @admin.display(description="Answers at checkout")
+    def checkout_answers(self, order):
+        questions = {str(q.pk): q.prompt for q in questions_for(_retail_product(order))}
+        answered = [
+            (questions.get(question_id, f"Question {question_id} (no longer asked)"), answer)
+            for question_id, answer in order.buyer_answers.items()
+        ]
+        return format_html_join("", "<div><strong>{}</strong> {}</div>", answered) or "None"
+
+    def object_action_view(self, request, object_id, action_name):
+        response = super().object_action_view(request, object_id, action_name)
+        if request.method == "POST" and action_name == "mark-paid":
+            paid = Order.objects.select_related("buyer").filter(pk=unquote(object_id))
+            self.warn_unenrolled(request, paid)
+        return response
+
+    @admin.action(description="Mark the selected orders paid", permissions=["change"])
+    def mark_paid(self, request, queryset):
+        paid = self.run_each(
+            request,
+            queryset,
+            lambda order: mark_order_paid(order=order, actor=request.user),
+            done="marked paid",
+        )
+        self.warn_unenrolled(request, paid)
+
+    def warn_unenrolled(self, request, orders) -> None:
+        """Paying a retail order enrolls its buyer unless a seat rule refuses: the admin who
+        marked it paid reads why, and what to do next."""
+        for order in orders:
+            if order.fulfilment_problem:
+                messages.warning(
+                    request,
+                    f"Order {order.number} is paid, but {order.buyer.email} is not enrolled: "
+                    f"{order.fulfilment_problem} Resolve it, then use “Enroll the buyer” on the "
+                    "order's page.",
+                )
 
     @admin.display(description="Status", ordering="status")
     def status_badge(self, order):

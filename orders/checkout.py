@@ -12,6 +12,7 @@ from accounts.models import User
 from groups.models import PurchasingGroup
 from seats.errors import SeatActionError
 from seats.models import Enrollment
+from seats.services._base import clean_answers
 
 from .models import Order, Product, Store
 from .payments import INVOICE, PaymentMethod
@@ -116,10 +117,12 @@ def place_order(
     product: Product,
     quantity: int,
     owner_group: PurchasingGroup | None = None,
+    answers: dict | None = None,
     payment: PaymentMethod = INVOICE,
 ) -> Order:
     """Check the purchase and write the order, awaiting payment, with one seat per unit owned by
-    the chosen group. A retail order's seat goes to its buyer once paid."""
+    the chosen group. A retail order's seat goes to its buyer once paid, with the ``answers``
+    ({question id: answer}) they gave here; bulk buyers answer nothing, their learners do."""
     check_purchase(buyer=buyer, product=product, quantity=quantity, owner_group=owner_group)
     bulk = can_buy_in_bulk(buyer, product.store)
     return create_order(
@@ -129,4 +132,15 @@ def place_order(
         owner_group=owner_group,
         payment_method=payment.code,
         kind=Order.Kind.BULK if bulk else Order.Kind.RETAIL,
+        buyer_answers=None if bulk else checked_answers(product, answers),
     )
+
+
+def checked_answers(product: Product, answers: dict | None) -> dict[str, str]:
+    """A retail buyer's answers, checked now by the rule their seat's assignment applies later,
+    so that paying enrolls them."""
+    try:
+        cleaned = clean_answers(product, answers)
+    except SeatActionError as problem:
+        raise CheckoutError(problem.message) from problem
+    return {str(question.pk): value for question, value in cleaned.items()}

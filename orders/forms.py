@@ -1,19 +1,22 @@
-"""The checkout form: its shape only. Whether the purchase is allowed is ``orders.checkout``'s
-answer, which the view adds to the form as an error."""
+"""The checkout form: its shape only. Whether the purchase is allowed, and whether the answers
+will do, is ``orders.checkout``'s answer, which the view adds to the form as an error."""
 
 from django import forms
 
 from accounts.models import User
 from groups.models import PurchasingGroup
+from seats.forms import SupplementalAnswersForm
+from seats.services._base import questions_for
 
 from .checkout import MAX_QUANTITY
 from .models import Product
 from .selectors import purchasing_groups
 
 
-class CheckoutForm(forms.Form):
+class CheckoutForm(SupplementalAnswersForm):
     """Bulk buyers choose how many seats and which of their groups owns them; a retail buyer
-    buys one seat for themselves and is asked nothing."""
+    buys one seat for themselves and answers the course's supplemental questions, as a learner
+    given a seat would."""
 
     quantity = forms.IntegerField(
         label="Number of seats",
@@ -30,7 +33,8 @@ class CheckoutForm(forms.Form):
     )
 
     def __init__(self, *args, buyer: User, product: Product, bulk: bool, **kwargs):
-        super().__init__(*args, **kwargs)
+        questions = [] if bulk else questions_for(product)
+        super().__init__(*args, questions=questions, **kwargs)
         if not bulk:
             del self.fields["quantity"], self.fields["owner_group"]
             return
@@ -60,4 +64,5 @@ class CheckoutForm(forms.Form):
         return {
             "quantity": self.cleaned_data.get("quantity", 1),
             "owner_group": self.cleaned_data.get("owner_group"),
+            "answers": self.answers(),
         }

@@ -158,6 +158,16 @@ class Order(models.Model):
         max_length=20, choices=Status.choices, default=Status.AWAITING_PAYMENT
     )
     payment_method = models.CharField(max_length=20, default="invoice")
+    buyer_answers = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="A retail buyer's answers to the course's supplemental questions, given at "
+        "checkout ({question id: answer}); their seat is assigned with them once paid.",
+    )
+    fulfilment_problem = models.TextField(
+        blank=True,
+        help_text="Why the paid retail order has not enrolled its buyer; empty once it has.",
+    )
     placed_at = models.DateTimeField(default=timezone.now)
     paid_at = models.DateTimeField(null=True, blank=True)
 

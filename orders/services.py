@@ -31,9 +31,11 @@ def create_order(
     owner_group: PurchasingGroup | None = None,
     payment_method: str = INVOICE.code,
     kind: Order.Kind = Order.Kind.BULK,
+    buyer_answers: dict[str, str] | None = None,
 ) -> Order:
-    """Write an order awaiting payment with its lines and one seat per unit. Callers check the
-    store's purchasing rules first (``orders.checkout``)."""
+    """Write an order awaiting payment with its lines and one seat per unit, and a retail buyer's
+    answers for when their seat is assigned. Callers check the store's purchasing rules and the
+    answers first (``orders.checkout``)."""
     if not items or any(quantity < 1 for _, quantity in items):
         raise SeatActionError("Choose at least one seat.")
     order = Order.objects.create(
@@ -43,6 +45,7 @@ def create_order(
         owner_group=owner_group,
         payment_method=payment_method,
         kind=kind,
+        buyer_answers=buyer_answers or {},
     )
     order.number = Order.format_number(order.pk)
     order.save(update_fields=["number"])
@@ -58,7 +61,8 @@ def create_order(
 
 
 def mark_order_paid(*, order: Order, actor: User) -> Order:
-    """A store admin confirms that an invoice was settled."""
+    """A store admin confirms that an invoice was settled. A retail order comes back with
+    ``fulfilment_problem`` set when its buyer could not be enrolled."""
     if not is_store_admin(actor):
         raise SeatActionError("Only a store admin can mark an order paid.")
     return record_payment(order=order)
@@ -70,7 +74,7 @@ def record_payment(*, order: Order) -> Order:
     and emailed, and a retail order's seat goes to its buyer. Paying twice changes nothing.
     Callers check who may say so (``mark_order_paid`` for invoices; a gateway verifies its
     confirmation)."""
-    order = Order.objects.select_for_update().select_related("store", "buyer").get(pk=order.pk)
+    order = _locked(order)
     if order.status == Order.Status.PAID:
         return order
     if order.status != Order.Status.AWAITING_PAYMENT:
@@ -79,16 +83,53 @@ def record_payment(*, order: Order) -> Order:
     order.paid_at = timezone.now()
     order.save(update_fields=["status", "paid_at"])
     if order.is_retail:
-        enroll_buyer(order)
+        _enroll(order, actor=None, answers=order.buyer_answers)
     return order
 
 
-def enroll_buyer(order: Order) -> None:
-    """Assign a paid retail order's seat to its buyer, as the system. If a seat rule refuses (the
-    buyer is enrolled already, or the product asks questions only the learner can answer), the
-    payment still stands and the buyer assigns the seat to themselves from the order's page."""
+def enroll_buyer(*, order: Order, actor: User, answers: dict | None = None) -> Order:
+    """A store admin enrolls the buyer of a paid retail order once the cause of the refusal on
+    payment is fixed, with the answers given at checkout unless ``answers`` corrects them. Still
+    refused, it raises the reason, which the order keeps for its buyer to read."""
+    if not is_store_admin(actor):
+        raise SeatActionError("Only a store admin can enroll the buyer of an order.")
+    with transaction.atomic():
+        order = _locked(order)
+        if not order.is_retail:
+            raise SeatActionError(
+                f"Order {order.number} is a bulk order: its agents hand out its seats."
+            )
+        if not order.is_paid:
+            raise SeatActionError(
+                f"Order {order.number} is {order.get_status_display().lower()}; its buyer is "
+                "enrolled once it is paid."
+            )
+        if not order.fulfilment_problem:
+            raise SeatActionError(
+                f"Order {order.number} has no enrollment waiting: its buyer was enrolled when it "
+                "was paid."
+            )
+        _enroll(order, actor=actor, answers=order.buyer_answers if answers is None else answers)
+    if order.fulfilment_problem:
+        raise SeatActionError(f"The buyer is still not enrolled: {order.fulfilment_problem}")
+    return order
+
+
+def _locked(order: Order) -> Order:
+    return Order.objects.select_for_update().select_related("store", "buyer").get(pk=order.pk)
+
+
+def _enroll(order: Order, *, actor: User | None, answers: dict) -> None:
+    """Assign a paid retail order's seat to its buyer through the seat service, or record on the
+    order why a seat rule refused (the buyer enrolled meanwhile, a question added since); the
+    payment stands either way."""
     seat = order.seats.get()
+    order.fulfilment_problem = ""
     try:
-        enroll_retail_buyer(seat=seat)
+        enroll_retail_buyer(seat=seat, actor=actor, answers=answers)
     except SeatActionError as refusal:
-        logger.info("Order %s paid; its buyer was not enrolled: %s", order.number, refusal)
+        logger.warning("Order %s: its buyer is not enrolled: %s", order.number, refusal)
+        order.fulfilment_problem = refusal.message
+    else:
+        order.buyer_answers = answers
+    order.save(update_fields=["fulfilment_problem", "buyer_answers"])

@@ -57,10 +57,13 @@ def assign_seat(
 
 
 @refusing_conflicts
-def enroll_retail_buyer(*, seat: Seat | int, answers: dict | None = None) -> Seat:
-    """A paid retail order's one seat goes to its buyer, who bought it for themselves: the system
-    assigns it, with the answers they gave at checkout."""
-    with acting_on(seat, actor=None) as seat:
+def enroll_retail_buyer(
+    *, seat: Seat | int, answers: dict | None = None, actor: User | None = None
+) -> Seat:
+    """A paid retail order's one seat goes to its buyer, who bought it for themselves, with the
+    answers they gave at checkout: the system assigns it on payment (``actor=None``), a store
+    admin once the reason it was refused is resolved."""
+    with acting_on(seat, actor=actor) as seat:
         require(seat, "enroll_buyer")
         product, buyer = seat.order_line.product, seat.order.buyer
         cleaned = clean_answers(product, answers)
@@ -68,7 +71,7 @@ def enroll_retail_buyer(*, seat: Seat | int, answers: dict | None = None) -> Sea
         hand_over(
             seat,
             SeatEvent.Action.ASSIGN,
-            actor=None,
+            actor=actor,
             learner=buyer,
             answers=cleaned,
             invited=False,

@@ -266,3 +266,47 @@ class TestEnrolledBuyer:
 
         with refused("You completed .* and passed"):
             place_order(buyer=bulk_agent, product=product, quantity=3, owner_group=group)
+
+
+class TestRetailAnswers:
+    """A retail buyer answers the course's questions at checkout, by the rule a seat's assignment
+    applies, so that paying can enroll them."""
+
+    @pytest.fixture
+    def employee_number(self, store, product):
+        return factories.QuestionFactory(store=store, product=product, prompt="Employee number?")
+
+    def test_a_missing_required_answer_refuses_the_purchase(
+        self, customer, product, employee_number
+    ):
+        with refused(re.escape("Answer the required question “Employee number?”.")):
+            place_order(buyer=customer, product=product, quantity=1, answers={})
+
+    def test_an_answer_outside_the_choices_refuses_the_purchase(self, customer, store, product):
+        department = factories.QuestionFactory(store=store, choices="Operations\nSales")
+
+        with refused("“Marketing” is not one of the choices"):
+            place_order(
+                buyer=customer, product=product, quantity=1, answers={department.pk: "Marketing"}
+            )
+
+    def test_the_order_keeps_the_answers_for_the_enrollment(
+        self, customer, store, product, employee_number
+    ):
+        factories.QuestionFactory(store=store, prompt="Dietary needs?", required=False)
+        factories.QuestionFactory(store=factories.StoreFactory(), prompt="Another store's?")
+
+        order = place_order(
+            buyer=customer,
+            product=product,
+            quantity=1,
+            answers={str(employee_number.pk): "  E-1042 "},
+        )
+
+        assert order.is_retail
+        assert order.buyer_answers == {str(employee_number.pk): "E-1042"}
+
+    def test_a_bulk_buyer_answers_nothing(self, bulk_agent, group, product, employee_number):
+        order = place_order(buyer=bulk_agent, product=product, quantity=3, owner_group=group)
+
+        assert order.buyer_answers == {}

@@ -1,16 +1,18 @@
 """Payment by invoice: only a store admin marks an order paid; seats are handed out only once it
 is paid; a paid retail order enrolls its buyer."""
 
+import re
+
 import pytest
 
 from notifications.models import OutboundEmail
 from orders import payments
 from orders.checkout import place_order
 from orders.models import Order
-from orders.services import mark_order_paid, record_payment
+from orders.services import enroll_buyer, mark_order_paid, record_payment
 from seats import services as seat_services
 from seats.errors import SeatActionError
-from seats.models import Enrollment, Seat, SeatEvent
+from seats.models import Enrollment, Seat, SeatEvent, SupplementalAnswer
 from tests import factories
 
 from .helpers import pay
@@ -123,17 +125,130 @@ class TestRetailFulfilment:
         assert set(bulk_order.seats.values_list("status", flat=True)) == {Seat.Status.AVAILABLE}
         assert not Enrollment.objects.exists()
 
-    def test_payment_stands_when_the_seat_rules_refuse_the_enrollment(
+    def test_payment_stands_and_the_order_says_why_when_a_seat_rule_refuses(
         self, retail_order, store, product
     ):
         factories.QuestionFactory(store=store, product=product, prompt="Employee number?")
 
-        pay(retail_order)
+        paid = pay(retail_order)
 
         retail_order.refresh_from_db()
         assert retail_order.is_paid
         assert retail_order.seats.get().status == Seat.Status.AVAILABLE
         assert not Enrollment.objects.exists()
+        reason = "Answer the required question “Employee number?”."
+        assert paid.fulfilment_problem == retail_order.fulfilment_problem == reason
+
+    def test_the_seat_is_assigned_with_the_answers_given_at_checkout(
+        self, customer, store, product
+    ):
+        question = factories.QuestionFactory(store=store, product=product, prompt="Badge?")
+        order = place_order(
+            buyer=customer, product=product, quantity=1, answers={str(question.pk): "B-7"}
+        )
+
+        pay(order)
+
+        seat = order.seats.get()
+        assert (seat.status, seat.learner) == (Seat.Status.ASSIGNED, customer)
+        answer = SupplementalAnswer.objects.get(seat=seat)
+        assert (answer.question, answer.learner, answer.value) == (question, customer, "B-7")
+        order.refresh_from_db()
+        assert order.fulfilment_problem == ""
+
+
+@pytest.fixture
+def enrolled_meanwhile(agent, group, product, customer, retail_order):
+    """Between checkout and payment, an agent assigned the retail buyer a seat of their own."""
+    seat = factories.make_order(seats=1, buyer=agent, group=group, product=product).seats.get()
+    return seat_services.assign_seat(seat=seat, actor=agent, email=customer.email)
+
+
+ENROLLED = (
+    "customer@example.com already has an active enrollment in Fire Safety 101; ask a store "
+    "admin to resolve it before assigning this seat."
+)
+
+
+class TestEnrollingTheBuyerAgain:
+    def test_a_buyer_enrolled_meanwhile_is_the_recorded_reason(
+        self, retail_order, enrolled_meanwhile
+    ):
+        pay(retail_order)
+
+        retail_order.refresh_from_db()
+        assert retail_order.is_paid
+        assert retail_order.fulfilment_problem == ENROLLED
+        assert retail_order.seats.get().status == Seat.Status.AVAILABLE
+
+    def test_once_the_cause_is_resolved_the_buyer_is_enrolled_and_the_reason_cleared(
+        self, retail_order, enrolled_meanwhile, agent, customer, store_admin
+    ):
+        pay(retail_order)
+        seat_services.unassign_seat(seat=enrolled_meanwhile, actor=agent)
+
+        enroll_buyer(order=retail_order, actor=store_admin)
+
+        retail_order.refresh_from_db()
+        assert retail_order.fulfilment_problem == ""
+        seat = retail_order.seats.get()
+        assert (seat.status, seat.learner) == (Seat.Status.ASSIGNED, customer)
+        assert seat.events.get().actor == store_admin
+
+    def test_still_refused_it_says_why_and_keeps_the_reason(
+        self, retail_order, enrolled_meanwhile, store_admin
+    ):
+        pay(retail_order)
+
+        with pytest.raises(
+            SeatActionError,
+            match=re.escape(f"The buyer is still not enrolled: {ENROLLED}"),
+        ):
+            enroll_buyer(order=retail_order, actor=store_admin)
+
+        retail_order.refresh_from_db()
+        assert retail_order.fulfilment_problem == ENROLLED
+        assert retail_order.seats.get().status == Seat.Status.AVAILABLE
+
+    def test_an_answer_to_a_question_added_since_enrolls_the_buyer(
+        self, retail_order, store, product, store_admin
+    ):
+        question = factories.QuestionFactory(store=store, product=product, prompt="Badge?")
+        pay(retail_order)
+
+        enroll_buyer(order=retail_order, actor=store_admin, answers={str(question.pk): "B-7"})
+
+        retail_order.refresh_from_db()
+        assert retail_order.fulfilment_problem == ""
+        assert retail_order.buyer_answers == {str(question.pk): "B-7"}
+        assert SupplementalAnswer.objects.get().value == "B-7"
+
+    def test_only_a_store_admin_may_enroll_the_buyer(self, retail_order, store, product, customer):
+        factories.QuestionFactory(store=store, product=product)
+        pay(retail_order)
+
+        with pytest.raises(SeatActionError, match="Only a store admin"):
+            enroll_buyer(order=retail_order, actor=customer)
+
+    @pytest.mark.parametrize(
+        ("which", "message"),
+        [
+            ("bulk", "is a bulk order: its agents hand out its seats"),
+            ("unpaid", "is awaiting payment; its buyer is enrolled once it is paid"),
+            ("enrolled", "has no enrollment waiting"),
+        ],
+    )
+    def test_nothing_to_enroll_is_refused(
+        self, which, message, bulk_order, retail_order, store_admin
+    ):
+        order = {"bulk": bulk_order, "unpaid": retail_order, "enrolled": retail_order}[which]
+        if which != "unpaid":
+            pay(order)
+        before = list(Seat.objects.values_list("pk", "status", "version"))
+
+        with pytest.raises(SeatActionError, match=message):
+            enroll_buyer(order=order, actor=store_admin)
+        assert list(Seat.objects.values_list("pk", "status", "version")) == before
 
 
 class FakeCard:

@@ -91,6 +91,57 @@ class TestCheckoutPage:
         assert list(response.context["form"].fields) == []
         assert "one seat for yourself" in response.content.decode()
 
+    def test_retail_buyer_answers_the_courses_questions(self, client, customer, store, product):
+        badge = factories.QuestionFactory(
+            store=store, product=product, prompt="Badge number", help_text="<b>On</b> your badge."
+        )
+        department = factories.QuestionFactory(
+            store=store, prompt="Department", choices="Operations\nSales", required=False
+        )
+        client.force_login(customer)
+
+        response = client.get(product_url(product))
+
+        fields = response.context["form"].fields
+        assert list(fields) == [f"question_{badge.pk}", f"question_{department.pk}"]
+        assert fields[f"question_{badge.pk}"].required
+        html = response.content.decode()
+        assert "Badge number" in html and "Operations" in html
+        assert "&lt;b&gt;On&lt;/b&gt; your badge." in html
+
+    def test_a_missing_answer_is_refused_keeping_what_was_typed(
+        self, client, customer, store, product
+    ):
+        badge = factories.QuestionFactory(store=store, product=product, prompt="Badge number")
+        department = factories.QuestionFactory(
+            store=store, prompt="Department", choices="Operations\nSales"
+        )
+        client.force_login(customer)
+
+        with nothing_created():
+            response = client.post(product_url(product), {f"question_{department.pk}": "Sales"})
+
+        assert response.status_code == 200
+        form = response.context["form"]
+        assert form.errors == {f"question_{badge.pk}": ["This field is required."]}
+        assert '<option value="Sales" selected>Sales</option>' in response.content.decode()
+
+    def test_the_answers_go_with_the_order_and_enroll_the_buyer_once_paid(
+        self, client, customer, store, product
+    ):
+        badge = factories.QuestionFactory(store=store, product=product, prompt="Badge number")
+        client.force_login(customer)
+
+        response = client.post(product_url(product), {f"question_{badge.pk}": "B-7"})
+
+        order = Order.objects.get()
+        assert response.url == reverse("shop:order_placed", args=[order.pk])
+        assert order.buyer_answers == {str(badge.pk): "B-7"}
+        pay(order)
+        seat = order.seats.get()
+        assert (seat.status, seat.learner) == (Seat.Status.ASSIGNED, customer)
+        assert seat.answers.get().value == "B-7"
+
     def test_bulk_purchase_places_the_order_and_confirms_it(self, client, agent, group, product):
         client.force_login(agent)
 
@@ -215,3 +266,18 @@ class TestConfirmation:
         assert "You are enrolled" in page
         assert Enrollment.objects.get(learner=customer).is_active
         assert counts() == (1, 1, 1)
+
+    def test_paid_retail_order_that_could_not_enroll_says_why(
+        self, client, customer, store, product
+    ):
+        client.force_login(customer)
+        response = client.post(product_url(product))
+        factories.QuestionFactory(store=store, product=product, prompt="Badge number")
+
+        pay(Order.objects.get())
+
+        page = client.get(response.url).content.decode()
+        assert "You are enrolled" not in page
+        assert "you are not enrolled yet" in page
+        assert "Answer the required question “Badge number”." in page
+        assert store.support_email in page
