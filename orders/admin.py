@@ -11,6 +11,7 @@ from django.utils.html import format_html, format_html_join
 from orders import agreements
 from orders.models import Order, OrderLine, Product, PurchasingAgentAgreement, Refund, Store
 from orders.services import enroll_buyer, mark_order_paid
+from seats import rules
 from seats.admin.base import (
     ActionForm,
     ObjectAction,
@@ -295,7 +296,13 @@ class OrderAdmin(SeatCountsMixin, ServiceAdmin):
             BuyerAnswersForm,
             applies=lambda order: bool(order.fulfilment_problem),
         ),
-        ObjectAction("owner-group", "Set the owner group of its seats", _set_group, OwnerGroupForm),
+        ObjectAction(
+            "owner-group",
+            "Set the owner group of its seats",
+            _set_group,
+            OwnerGroupForm,
+            applies=lambda order: not rules.order_hands_out(order),
+        ),
     )
     fieldsets = (
         (

@@ -175,3 +175,11 @@ def test_a_bulk_order_page_shows_no_buyer_enrollment(client, store_admin, order)
 
     assert "Buyer&#x27;s enrollment" not in page
     assert "Enroll the buyer" not in page
+
+
+def test_a_retail_order_offers_no_owner_group_to_set(client, store_admin, retail_order):
+    client.force_login(store_admin)
+    page = client.get(change_url(retail_order)).content.decode()
+    assert "Set the owner group of its seats" not in page
+    bulk = factories.make_order(seats=1)
+    assert "Set the owner group of its seats" in client.get(change_url(bulk)).content.decode()
