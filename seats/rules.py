@@ -140,7 +140,7 @@ CHECKS: dict[Action, tuple[Rule, ...]] = {
     "expire": (state_allows("expire"),),
     "unassign": (no_return_pending, state_allows("unassign"), hands_out, learner_not_started),
     "transfer": (no_return_pending, state_allows("transfer"), hands_out, learner_not_started),
-    "request_return": (state_allows("request_return"), returns_accepted),
+    "request_return": (state_allows("request_return"), hands_out, returns_accepted),
     "approve_return": (state_allows("approve_return"),),
     "deny_return": (state_allows("deny_return"),),
     "refund": (state_allows("refund"),),

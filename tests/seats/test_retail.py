@@ -84,14 +84,20 @@ def test_a_free_retail_seat_is_not_handed_out_in_bulk(unused_retail_seat, buyer)
 
 
 @pytest.mark.parametrize(
-    "service", [services.unassign_seat, services.transfer_seat], ids=["unassign", "transfer"]
+    ("service", "kwargs"),
+    [
+        (services.unassign_seat, {}),
+        (services.transfer_seat, {"email": "stranger@example.com"}),
+        (services.request_return, {"reason": "Changed my mind"}),
+    ],
+    ids=["unassign", "transfer", "request return"],
 )
-def test_the_buyers_seat_cannot_be_taken_back_or_moved(retail_order, buyer, service):
+def test_the_buyers_seat_stays_theirs(retail_order, buyer, service, kwargs):
     seat = retail_order.seats.get()
-    kwargs = {"email": "stranger@example.com"} if service is services.transfer_seat else {}
     with pytest.raises(SeatActionError, match=RETAIL_REFUSAL):
         service(seat=seat, actor=buyer, **kwargs)
-    assert Seat.objects.get(pk=seat.pk).learner == buyer
+    fresh = Seat.objects.get(pk=seat.pk)
+    assert (fresh.learner, fresh.status) == (buyer, Seat.Status.ASSIGNED)
 
 
 def test_the_buyers_order_page_shows_their_seat_and_no_agent_tools(client, retail_order, buyer):
