@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import admin
 
 from seats import services
-from seats.models import Enrollment
+from seats.models import CampusEvent, Enrollment
 
 from .base import ActionForm, ObjectAction, ServiceAdmin, admin_link, status_badge, submitted
 
@@ -29,7 +29,7 @@ def record_result(enrollment: Enrollment, actor, data: dict) -> str:
         result=data["result"],
         actor=actor,
     )
-    if recorded.outcome != recorded.outcome.APPLIED:
+    if recorded.outcome != CampusEvent.Outcome.APPLIED:
         return f"{enrollment} was already {recorded.enrollment.progress_label}."
     return f"{enrollment} is {recorded.enrollment.progress_label}."
 
