@@ -63,6 +63,7 @@ ROW_FIELDS = (
     "learner__last_name",
     "learner__email",
     "enrollment__status",
+    "enrollment__result",
     "enrollment__training_url",
 )
 

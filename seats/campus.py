@@ -39,14 +39,23 @@ class LocalCampus:
         )
 
     def start(self, enrollment: Enrollment) -> None:
-        """The learner opened the course: from now on the seat cannot be unassigned. Only a
-        not-started enrollment starts, decided in the UPDATE itself, so a start racing an
-        unassign (which withdraws it under a lock) cannot revive a withdrawn enrollment."""
-        started = Enrollment.objects.filter(
-            pk=enrollment.pk, status=Enrollment.Status.NOT_STARTED
-        ).update(status=Enrollment.Status.IN_PROGRESS)
-        if started:
-            enrollment.status = Enrollment.Status.IN_PROGRESS
+        """The learner opened the course: from now on the seat cannot be unassigned. Opening a
+        course already under way or finished is no progress."""
+        if enrollment.status == Enrollment.Status.NOT_STARTED:
+            self._report(enrollment, status=Enrollment.Status.IN_PROGRESS)
+
+    def finish(self, enrollment: Enrollment, *, passed: bool) -> None:
+        """The learner finished the course, with a pass or a fail."""
+        result = Enrollment.Result.PASSED if passed else Enrollment.Result.FAILED
+        self._report(enrollment, status=Enrollment.Status.COMPLETED, result=result)
+
+    def _report(self, enrollment: Enrollment, **progress) -> None:
+        """Progress reaches the store as a real Campus's callback does, through the same service,
+        only in-process. Imported here: the services import this module."""
+        from .services.progress import record_progress
+
+        recorded = record_progress(enrollment=enrollment, **progress).enrollment
+        enrollment.status, enrollment.result = recorded.status, recorded.result
 
     def withdraw(self, enrollment: Enrollment) -> None:
         enrollment.status = Enrollment.Status.WITHDRAWN

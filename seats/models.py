@@ -263,6 +263,12 @@ class Enrollment(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     completed_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    progress_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the latest progress recorded happened, as Campus tells it; a report of "
+        "something earlier arrives late and changes nothing.",
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -283,6 +289,39 @@ class Enrollment(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE
+
+    @property
+    def progress_label(self) -> str:
+        """“In progress”, or “Completed — Failed” once a result is in."""
+        if self.result == self.Result.NONE:
+            return self.get_status_display()
+        return f"{self.get_status_display()} — {self.get_result_display()}"
+
+
+class CampusEvent(models.Model):
+    """A progress event Campus sent to the callback, kept by its id: the same event delivered
+    again (a retry, a replay) is recognised and changes nothing."""
+
+    class Outcome(models.TextChoices):
+        APPLIED = "applied", "Applied"
+        UNCHANGED = "unchanged", "Already recorded"
+        STALE = "stale", "Older than the progress recorded"
+
+    event_id = models.CharField(max_length=100, unique=True)
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.PROTECT, related_name="campus_events"
+    )
+    status = models.CharField(max_length=20, choices=Enrollment.Status.choices)
+    result = models.CharField(max_length=10, choices=Enrollment.Result.choices)
+    occurred_at = models.DateTimeField()
+    received_at = models.DateTimeField(default=timezone.now)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Campus event {self.event_id}"
 
 
 class SupplementalQuestion(models.Model):
@@ -396,6 +435,7 @@ class SeatEvent(models.Model):
         DENY_RETURN = "deny_return", "Return denied"
         REFUND = "refund", "Refunded"
         CHANGE_OWNER_GROUP = "change_owner_group", "Owner group changed"
+        PROGRESS = "progress", "Course progress"
 
     seat = models.ForeignKey(Seat, on_delete=models.PROTECT, related_name="events")
     action = models.CharField(max_length=30, choices=Action.choices)

@@ -176,6 +176,7 @@ CELERY_BEAT_SCHEDULE = {
 # --- Seatstore ---------------------------------------------------------------------------------
 CAMPUS_BACKEND = env("CAMPUS_BACKEND", "seats.campus.LocalCampus")
 CAMPUS_BASE_URL = env("CAMPUS_BASE_URL", f"{SITE_URL}/campus").rstrip("/")
+CAMPUS_CALLBACK_SECRET = env("CAMPUS_CALLBACK_SECRET")  # signs Campus's progress callbacks
 
 # --- Logging -----------------------------------------------------------------------------------
 # One line per event with the request id; JSON in production for the log pipeline. Seat services

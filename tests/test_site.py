@@ -56,6 +56,7 @@ def test_production_settings_pass_the_deploy_checks(monkeypatch):
         "SECRET_KEY": "x" * 60 + "-production-like-secret-key-0123456789",
         "PATH": "/usr/bin:/bin",
         "DATABASE_URL": "sqlite:////tmp/seatstore-deploy-check.db",
+        "CAMPUS_CALLBACK_SECRET": "campus-" + "z" * 48,
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

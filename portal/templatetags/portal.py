@@ -19,6 +19,7 @@ EVENT_DETAILS = (
     ("refund", "refund {}"),
     ("amount", "refund {}"),
     ("reminder", "reminder {}"),
+    ("progress", "{}"),
 )
 
 

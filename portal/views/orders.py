@@ -35,6 +35,8 @@ EXPORT_HEADER = [
     "link_delivery",
     "link_expires",
     "updated",
+    "course_result",
+    "course_completed",
 ]
 
 
@@ -104,6 +106,14 @@ def order_detail(request, order_id: int):
     return render(request, "portal/order_detail.html", context)
 
 
+def _progress(enrollment) -> tuple[str, str]:
+    """The result and completion date of a held seat's course, blank until it is completed."""
+    if enrollment is None or enrollment.result == enrollment.Result.NONE:
+        return "", ""
+    completed = enrollment.completed_at
+    return enrollment.get_result_display(), completed.isoformat() if completed else ""
+
+
 def _export_row(seat) -> list:
     link = seat.live_links[0] if seat.live_links else None
     learner = seat.learner
@@ -120,6 +130,7 @@ def _export_row(seat) -> list:
         link.get_delivery_status_display() if link else "",
         link.expires_at.isoformat() if link else "",
         seat.updated_at.isoformat(),
+        *_progress(seat.enrollment),
     ]
 
 

@@ -1,12 +1,12 @@
 """What the services leave behind, listed for store admins and never edited: the audit trail,
-redemption links, enrollments, answers and background imports. Supplemental questions are
-configuration and stay editable. Lists order by id (newest first): it follows time and is
-served by the primary key."""
+redemption links, Campus's progress events, answers and background imports. Supplemental
+questions are configuration and stay editable. Lists order by id (newest first): it follows time
+and is served by the primary key."""
 
 from django.contrib import admin
 
 from seats.models import (
-    Enrollment,
+    CampusEvent,
     ImportJob,
     Redemption,
     SeatEvent,
@@ -96,12 +96,14 @@ class RedemptionAdmin(ReadOnlyAdmin):
     ordering = ("-id",)
 
 
-@admin.register(Enrollment)
-class EnrollmentAdmin(ReadOnlyAdmin):
-    list_display = ("learner", "product", "seat", "status", "result", "created_at")
-    list_select_related = ("learner", "product", "seat")
-    list_filter = ("status", "result", "product")
-    search_fields = ("learner__email",)
+@admin.register(CampusEvent)
+class CampusEventAdmin(ReadOnlyAdmin):
+    """Progress events Campus sent to the callback, by their id; a redelivery finds its own."""
+
+    list_display = ("received_at", "event_id", "enrollment", "status", "result", "outcome")
+    list_select_related = ("enrollment__learner", "enrollment__product")
+    list_filter = ("outcome", "status", "result")
+    search_fields = ("=event_id", "enrollment__learner__email")
     ordering = ("-id",)
 
 

@@ -1,11 +1,11 @@
-"""What services write is listed read-only: events, refunds, links, enrollments, answers, emails."""
+"""What services write is listed read-only: events, refunds, links, answers, emails."""
 
 import pytest
 from django.contrib.auth.models import Permission
 
 from notifications.models import OutboundEmail
 from orders.models import Refund
-from seats.models import Enrollment, Redemption, Seat, SeatEvent, SupplementalAnswer
+from seats.models import Redemption, Seat, SeatEvent, SupplementalAnswer
 from tests import factories
 
 from .conftest import change_url, changelist_url, messages_of
@@ -25,7 +25,7 @@ def history(order):
 
 
 @pytest.mark.parametrize(
-    "model", [SeatEvent, Refund, Redemption, Enrollment, SupplementalAnswer, OutboundEmail]
+    "model", [SeatEvent, Refund, Redemption, SupplementalAnswer, OutboundEmail]
 )
 def test_records_are_listed_and_never_edited(admin_client, history, model):
     assert admin_client.get(changelist_url(model)).status_code == 200
