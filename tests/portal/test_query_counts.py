@@ -78,9 +78,14 @@ def test_orders_list_queries_do_not_grow_with_seats_or_orders(
 
 
 @pytest.mark.parametrize("size", [10, 2000])
-def test_groups_page_queries_do_not_grow_with_seats(
+def test_groups_page_queries_do_not_grow_with_seats_or_groups(
     agent_client, agent, group, size, django_assert_num_queries
 ):
     order_of(size, agent, group)
+    services.refund_seat(seat=group.seats.order_by("-pk")[0], actor=factories.make_store_admin())
+    other = factories.PurchasingGroupFactory(store=group.store)
+    factories.GroupMembershipFactory(group=other, user=agent)
+    factories.make_order(seats=size, buyer=agent, group=other, paid=False)
     with django_assert_num_queries(GROUPS_PAGE_QUERIES):
-        agent_client.get(reverse("portal:groups"))
+        response = agent_client.get(reverse("portal:groups"))
+    assert [len(rows) for _, rows in response.context["groups"]] == [1, 1]
