@@ -1,6 +1,7 @@
 """The list pages run a fixed number of queries whatever the size of the order: session, user,
-then the page's own (order page: order with its store and owner group, counts, seats, live
-links, history, managed groups, lines, imports; and a count of the seats a search finds)."""
+the sections the navigation offers, then the page's own (order page: order with its store and
+owner group, counts, seats, live links, history, managed groups, lines, imports; and a count of
+the seats a search finds)."""
 
 import pytest
 from django.urls import reverse
@@ -11,10 +12,10 @@ from seats.services import bulk_jobs
 from seats.services.bulk import AssignRow
 from tests import factories
 
-ORDERS_LIST_QUERIES = 5
-ORDER_PAGE_QUERIES = 10
-ORDER_SEARCH_QUERIES = 11
-GROUPS_PAGE_QUERIES = 4
+ORDERS_LIST_QUERIES = 6
+ORDER_PAGE_QUERIES = 11
+ORDER_SEARCH_QUERIES = 12
+GROUPS_PAGE_QUERIES = 5
 
 
 def order_of(size: int, agent, group):
