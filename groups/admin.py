@@ -3,13 +3,12 @@ capacity left per product (seed 002: admins audit remaining capacity). Figures a
 from the seat rows when the page is shown."""
 
 from django.contrib import admin
-from django.db.models import Count
 from django.template.loader import render_to_string
 
 from groups.models import GroupMembership, PurchasingGroup
+from groups.selectors import COLUMNS, capacity, seat_figures
 from seats.admin.counts import SEAT_COUNT_COLUMNS, SeatCountsMixin
 from seats.models import Seat
-from seats.selectors import STATUS_COUNT_FIELDS, capacity_by_product
 
 INVOICE_ITEMS_SHOWN = 100
 
@@ -24,20 +23,18 @@ class MembershipInline(admin.TabularInline):
 
 
 def invoice_items(group: PurchasingGroup) -> list[dict]:
-    """The order lines with seats owned by the group, newest first, with the group's seats per
-    status in each: one query."""
-    return list(
-        Seat.objects.filter(owner_group=group)
-        .values(
-            "order_line_id",
-            "order_id",
-            "order__number",
-            "order__placed_at",
-            "order_line__product__name",
-            "order_line__quantity",
-        )
-        .annotate(total=Count("pk"), **STATUS_COUNT_FIELDS)
-        .order_by("-order__placed_at", "-order_line_id")[:INVOICE_ITEMS_SHOWN]
+    """The order lines with seats owned by the group, newest first, with the group's seats in
+    the columns of the capacity: one query."""
+    return seat_figures(
+        Seat.objects.filter(owner_group=group),
+        "order_line_id",
+        "order_id",
+        "order__number",
+        "order__placed_at",
+        "order_line__product__name",
+        "order_line__quantity",
+        order_by=("-order__placed_at", "-order_line_id"),
+        limit=INVOICE_ITEMS_SHOWN,
     )
 
 
@@ -71,14 +68,21 @@ class PurchasingGroupAdmin(SeatCountsMixin, admin.ModelAdmin):
 
     @admin.display(description="Capacity per product")
     def capacity(self, group):
-        rows = capacity_by_product(Seat.objects.filter(owner_group=group))
-        return render_to_string("admin/groups/purchasinggroup/capacity.html", {"rows": rows})
+        return render_to_string(
+            "admin/groups/purchasinggroup/capacity.html",
+            {"rows": capacity([group.pk]), "columns": COLUMNS},
+        )
 
     @admin.display(description="Invoice items")
     def invoice_items(self, group):
         return render_to_string(
             "admin/groups/purchasinggroup/invoice_items.html",
-            {"rows": invoice_items(group), "shown": INVOICE_ITEMS_SHOWN, "group_id": group.pk},
+            {
+                "rows": invoice_items(group),
+                "columns": COLUMNS,
+                "shown": INVOICE_ITEMS_SHOWN,
+                "group_id": group.pk,
+            },
         )
 
 

@@ -58,6 +58,7 @@ def order_placed(request, order_id: int):
         {
             "nav": "shop",
             "order": order,
+            "store": order.store,
             "lines": lines,
             "total": sum(line.total for line in lines),
             "payment": method_of(order),

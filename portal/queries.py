@@ -7,10 +7,11 @@ from collections import defaultdict
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from groups.models import PurchasingGroup
+from groups.selectors import capacity
 from orders.models import Order, OrderLine
 from seats.access import managed_group_ids, orders_visible_to, seats_visible_to
 from seats.models import ImportJob, Redemption, Seat, SeatEvent
-from seats.selectors import annotate_status_counts, capacity_by_product
+from seats.selectors import annotate_status_counts
 from seats.services.bulk_jobs import progress_of
 
 
@@ -119,14 +120,14 @@ def managed_groups(user, store_id: int) -> QuerySet[PurchasingGroup]:
 
 
 def group_capacity(user) -> list[tuple[PurchasingGroup, list[dict]]]:
-    """Each group the user manages with its seat counts per product: two queries."""
+    """Each group the user manages with its seat figures per product: two queries."""
     groups = list(
         PurchasingGroup.objects.filter(pk__in=managed_group_ids(user))
         .select_related("store")
         .order_by("store__name", "name")
     )
     rows_by_group = defaultdict(list)
-    for row in capacity_by_product(Seat.objects.filter(owner_group_id__in=managed_group_ids(user))):
+    for row in capacity(managed_group_ids(user)):
         rows_by_group[row["owner_group_id"]].append(row)
     return [(group, rows_by_group[group.pk]) for group in groups]
 

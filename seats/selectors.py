@@ -39,18 +39,3 @@ def annotate_status_counts(queryset: QuerySet, seat_fk: str = "order") -> QueryS
             for status in Seat.Status
         },
     )
-
-
-def capacity_by_product(seats: QuerySet[Seat]) -> list[dict]:
-    """Rows of (group, product) with the seat count per status, for the groups pages: one query,
-    one row per group and product."""
-    return list(
-        seats.values(
-            "owner_group_id",
-            "owner_group__name",
-            "order_line__product_id",
-            "order_line__product__name",
-        )
-        .annotate(total=Count("pk"), **STATUS_COUNT_FIELDS)
-        .order_by("owner_group__name", "order_line__product__name")
-    )

@@ -139,6 +139,7 @@ def link_problem(request: HttpRequest, error: LinkError) -> HttpResponse:
         "problem": error.problem.value,
         "message": error.message,
         "sender": redemption.created_by if redemption else None,
+        "store": redemption.seat.order.store if redemption else None,
         "support_email": (
             redemption.seat.order.store.support_email if redemption else settings.SUPPORT_EMAIL
         ),
@@ -157,4 +158,4 @@ def redeemed(request: HttpRequest, seat_id: int) -> HttpResponse:
         learner=request.user,
         status__in=Seat.HELD,
     )
-    return render(request, "seats/redeemed.html", {"seat": seat})
+    return render(request, "seats/redeemed.html", {"seat": seat, "store": seat.order.store})

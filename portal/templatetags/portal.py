@@ -55,3 +55,14 @@ def return_news(seat):
     if history and history[0].action in RETURN_ACTIONS:
         return history[0]
     return None
+
+
+@register.simple_tag
+def page_numbers(page) -> list[int | None]:
+    """The page numbers a pagination links to around ``page``: the first and last, two on each
+    side of the current one, and ``None`` for each run of pages left out. No query: the
+    paginator already knows its count."""
+    return [
+        number if isinstance(number, int) else None
+        for number in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    ]

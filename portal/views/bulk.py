@@ -107,6 +107,7 @@ def _page(request, order, kind: BulkKind, form, **extra):
     lines = [(line, questions_for(line.product)) for line in order.lines.select_related("product")]
     context = {
         "order": order,
+        "store": order.store,
         "kind": kind,
         "form": form,
         "lines": lines,

@@ -91,6 +91,7 @@ def order_detail(request, order_id: int):
     back = request.get_full_path()
     context = {
         "order": order,
+        "store": order.store,
         "lines": lines,
         "several_courses": len(lines) > 1,
         "counts": _counts(counts),

@@ -4,6 +4,7 @@ questions are configuration and stay editable. Lists order by id (newest first):
 and is served by the primary key."""
 
 from django.contrib import admin
+from django.utils.html import format_html_join
 
 from seats.models import (
     CampusEvent,
@@ -17,9 +18,51 @@ from seats.models import (
 from .base import ReadOnlyAdmin
 
 
+def _readable(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+class EventDetailsColumn:
+    """An event's details as text ("learner: ann@example.com · note: …") rather than JSON, in
+    the order of their names (PostgreSQL keeps no other). A note or a reason is typed by a
+    person: every name and value is escaped."""
+
+    @admin.display(description="Details")
+    def event_details(self, event: SeatEvent) -> str:
+        return format_html_join(
+            " · ",
+            "{}: {}",
+            (
+                (key.replace("_", " "), _readable(event.details[key]))
+                for key in sorted(event.details)
+            ),
+        )
+
+
 @admin.register(SeatEvent)
-class SeatEventAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "seat", "action", "from_status", "to_status", "actor")
+class SeatEventAdmin(EventDetailsColumn, ReadOnlyAdmin):
+    fields = (
+        "seat",
+        "action",
+        "from_status",
+        "to_status",
+        "actor",
+        "created_at",
+        "event_details",
+    )
+    list_display = (
+        "created_at",
+        "seat",
+        "action",
+        "from_status",
+        "to_status",
+        "actor",
+        "event_details",
+    )
     list_select_related = ("seat", "actor")
     list_filter = ("action", "created_at")
     search_fields = ("actor__email",)

@@ -12,12 +12,13 @@ from seats import services
 from seats.models import Redemption, ReturnRequest, Seat, SeatEvent
 
 from .base import ReadOnlyInline, ServiceAdmin, admin_link, service_action, status_badge
+from .records import EventDetailsColumn
 from .transitions import SEAT_ACTIONS
 
 
-class SeatEventInline(ReadOnlyInline):
+class SeatEventInline(EventDetailsColumn, ReadOnlyInline):
     model = SeatEvent
-    fields = ("created_at", "action", "from_status", "to_status", "actor", "details")
+    fields = ("created_at", "action", "from_status", "to_status", "actor", "event_details")
     ordering = ("created_at", "id")
     verbose_name_plural = "History"
 

@@ -2,12 +2,15 @@
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.test import Client
+from django.urls import reverse
 
 from accounts.models import User
 from groups.models import GroupMembership, PurchasingGroup
 from orders.models import PurchasingAgentAgreement
 from seats.models import Seat
 from tests import factories
+from tests.portal.helpers import EVERY_COLUMN, EVERY_COLUMN_TOTAL, group_in_every_column
 
 from .conftest import change_url, changelist_url
 
@@ -26,12 +29,41 @@ def test_the_group_page_shows_capacity_per_product_and_invoice_items(staff_clien
     assert capacity == group
     product = order.lines.get().product
     assert (
-        f'<th scope="row">{product.name}</th>\n      <td class="num">5</td>'
-        '<td class="num"><strong>3</strong></td><td class="num">1</td><td class="num">1</td>'
+        f'<th scope="row">{product.name}</th>\n      <td class="num">3</td><td class="num">1</td>'
+        '<td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td>'
+        '<td class="num"><strong>5</strong></td>'
     ) in page
     assert order.number in page
     assert second.number in page
     assert f"?order__id__exact={order.pk}&amp;owner_group__id__exact={group.pk}" in page
+
+
+def test_the_group_page_shows_the_figures_of_the_groups_page(staff_client, agent, group):
+    """Returned seats and the seats of unpaid orders have their own columns, as the agent sees
+    them on the Groups page, and the columns add up to the total."""
+    product = group_in_every_column(agent, group)
+    page = staff_client.get(change_url(group)).content.decode()
+    header = "".join(
+        f'<th scope="col" class="num">{label}</th>'
+        for label in [
+            "Available",
+            "Awaiting",
+            "Assigned",
+            "Return pending",
+            "Returned",
+            "Awaiting payment",
+        ]
+    )
+    assert f'<th scope="col">Product</th>{header}<th scope="col" class="num">Total</th>' in page
+    cells = "".join(f'<td class="num">{n}</td>' for n in EVERY_COLUMN)
+    assert (
+        f'<th scope="row">{product.name}</th>\n      {cells}'
+        f'<td class="num"><strong>{EVERY_COLUMN_TOTAL}</strong></td>'
+    ) in page
+    agent_client = Client()
+    agent_client.force_login(agent)
+    ((_, (row,)),) = agent_client.get(reverse("portal:groups")).context["groups"]
+    assert (row["figures"], row["total"]) == (EVERY_COLUMN, EVERY_COLUMN_TOTAL)
 
 
 def test_a_group_without_seats_says_so(staff_client, store):

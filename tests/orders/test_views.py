@@ -58,8 +58,9 @@ class TestCatalog:
             factories.ProductFactory(store=factories.StoreFactory())
         client.force_login(agent)
 
-        # session, user, products with their stores, the agent's bulk stores
-        with django_assert_num_queries(4):
+        # session, user, products with their stores, the agent's bulk stores, the navigation's
+        # sections
+        with django_assert_num_queries(5):
             response = client.get(CATALOG)
         assert len(response.context["products"]) == 4
 

@@ -1,0 +1,41 @@
+"""The navigation offers each person the sections they have something in: Orders to buyers and
+agents, Groups to agents, My training and Shop to everyone signed in."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests import factories
+
+
+def tabs(client) -> list[str]:
+    """The names of the links in the page's main navigation."""
+    html = client.get(reverse("accounts:training")).text
+    nav = re.search(r'<nav class="main-nav".*?</nav>', html, re.DOTALL).group()
+    return re.findall(r"<a [^>]*>([^<]+)</a>", nav)
+
+
+@pytest.mark.django_db
+def test_a_learner_sees_no_orders_nor_groups(client, learner):
+    client.force_login(learner)
+    assert tabs(client) == ["My training", "Shop"]
+
+
+def test_a_buyer_who_is_no_agent_sees_orders_only(client, group):
+    buyer = factories.UserFactory()
+    factories.make_order(seats=1, buyer=buyer, group=group)
+    client.force_login(buyer)
+    assert tabs(client) == ["Orders", "My training", "Shop"]
+
+
+def test_an_agent_sees_orders_and_groups(client, agent):
+    client.force_login(agent)
+    assert tabs(client) == ["Orders", "Groups", "My training", "Shop"]
+
+
+@pytest.mark.django_db
+def test_a_visitor_is_offered_to_sign_in(client):
+    nav = client.get(reverse("login")).text
+    assert ">Sign in</a>" in nav
+    assert ">Orders</a>" not in nav
