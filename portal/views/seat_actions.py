@@ -58,6 +58,7 @@ def seat_action(request, seat_id: int, action: str):
         "form": form,
         "problem": _problem(request.user, seat, action),
         "back": back,
+        "store": seat.order.store,
         "nav": "orders",
     }
     return render(request, "portal/seat_action.html", context)
