@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.auth.forms import BaseUserCreationForm, PasswordResetForm
+from django.db import IntegrityError, transaction
 
 from .models import User, normalize_email
 
@@ -12,6 +13,12 @@ class RegistrationForm(BaseUserCreationForm):
         fields = ("email", "first_name", "last_name")
         labels = {"email": "Email"}
         widgets = {"email": forms.EmailInput(attrs={"autocomplete": "email"})}
+        error_messages = {
+            "email": {
+                "unique": "An account with this email address already exists. Sign in instead, "
+                "or reset your password if you forgot it."
+            }
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -24,14 +31,22 @@ class RegistrationForm(BaseUserCreationForm):
             self.fields["first_name"].widget.attrs["autofocus"] = True
 
     def clean_email(self) -> str:
-        email = normalize_email(self.cleaned_data["email"])
-        if User.objects.filter(email=email).exists():
-            raise forms.ValidationError(
-                "An account with this email address already exists. Sign in instead, or reset "
-                "your password if you forgot it.",
-                code="exists",
-            )
-        return email
+        """The spelling the unique check (``error_messages``) and the account will use."""
+        return normalize_email(self.cleaned_data["email"])
+
+
+def save_unless_taken(form: forms.ModelForm):
+    """Save the form, or return None with the form's own error if another request took one of
+    its unique values (an email) between the form's check and the insert: the insert runs in a
+    savepoint, and validating the form again finds the row that won."""
+    try:
+        with transaction.atomic():
+            return form.save()
+    except IntegrityError:
+        form.full_clean()
+        if form.is_valid():
+            raise
+        return None
 
 
 class InvitedPasswordResetForm(PasswordResetForm):
