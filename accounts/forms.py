@@ -5,6 +5,7 @@ from django.contrib.auth.forms import BaseUserCreationForm, PasswordResetForm
 from django.db import IntegrityError, transaction
 
 from .models import User, normalize_email
+from .services import email_password_link
 
 
 class RegistrationForm(BaseUserCreationForm):
@@ -52,7 +53,13 @@ def save_unless_taken(form: forms.ModelForm):
 class InvitedPasswordResetForm(PasswordResetForm):
     """Django's reset form skips accounts without a usable password; ours are exactly the
     learners who were invited by an agent and have not chosen one yet. They lose invitation
-    emails too, and must be able to ask for a new link."""
+    emails too, and must be able to ask for a new link. Django sends the email from the request;
+    here it goes through the outbox."""
 
     def get_users(self, email):
         return User.objects.filter(email=normalize_email(email), is_active=True)
+
+    def save(self, **kwargs) -> None:
+        """``kwargs`` are Django's options for sending the email itself (templates, sender)."""
+        for user in self.get_users(self.cleaned_data["email"]):
+            email_password_link(user=user)
