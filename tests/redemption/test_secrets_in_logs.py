@@ -96,6 +96,7 @@ def test_gunicorn_access_lines_leave_out_the_token(
 
     lines = (tmp_path / "access.log").read_text().splitlines()
     assert len(lines) == 2
+    assert f"GET {path.replace(token, REDACTED)} HTTP/1.1" in lines[0]
     assert token not in "\n".join(lines)
     assert all(REDACTED in line for line in lines)
 
