@@ -11,5 +11,5 @@ RUN DEBUG=0 SECRET_KEY=collectstatic-only python manage.py collectstatic --noinp
 RUN useradd --create-home seatstore
 USER seatstore
 EXPOSE 8000
-# Two sync workers beat four on 2 cores (DESIGN §7): size WEB_CONCURRENCY to the cores.
-CMD ["sh", "-c", "gunicorn seatstore.wsgi --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-2} --access-logfile -"]
+# Bind, workers (WEB_CONCURRENCY, sized to the cores) and an access log without link tokens.
+CMD ["gunicorn", "--config", "python:seatstore.gunicorn_conf", "seatstore.wsgi"]

@@ -5,6 +5,7 @@ their agreements (seed 002: admins can view every group a customer manages)."""
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.db import IntegrityError
 
 from groups.models import GroupMembership
 from orders.models import PurchasingAgentAgreement
@@ -23,6 +24,20 @@ class UserEditForm(UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
+
+
+class ShowsTakenUniqueValues:
+    """A save that loses a race for a unique value (two admins adding one email at once) shows
+    the form again instead of a server error: its transaction has rolled back, and validating the
+    same POST anew names the value that was taken meanwhile."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except IntegrityError:
+            if request.method != "POST":
+                raise
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
 
 class ManagedGroupInline(ReadOnlyInline):
@@ -56,7 +71,7 @@ class AgreementInline(ReadOnlyInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ShowsTakenUniqueValues, DjangoUserAdmin):
     form = UserEditForm
     add_form = UserCreationForm
     list_display = ("email", "first_name", "last_name", "is_staff", "is_active")

@@ -2,8 +2,10 @@
 
 from django import forms
 from django.contrib.auth.forms import BaseUserCreationForm, PasswordResetForm
+from django.db import IntegrityError, transaction
 
 from .models import User, normalize_email
+from .services import email_password_link
 
 
 class RegistrationForm(BaseUserCreationForm):
@@ -12,6 +14,12 @@ class RegistrationForm(BaseUserCreationForm):
         fields = ("email", "first_name", "last_name")
         labels = {"email": "Email"}
         widgets = {"email": forms.EmailInput(attrs={"autocomplete": "email"})}
+        error_messages = {
+            "email": {
+                "unique": "An account with this email address already exists. Sign in instead, "
+                "or reset your password if you forgot it."
+            }
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -24,20 +32,34 @@ class RegistrationForm(BaseUserCreationForm):
             self.fields["first_name"].widget.attrs["autofocus"] = True
 
     def clean_email(self) -> str:
-        email = normalize_email(self.cleaned_data["email"])
-        if User.objects.filter(email=email).exists():
-            raise forms.ValidationError(
-                "An account with this email address already exists. Sign in instead, or reset "
-                "your password if you forgot it.",
-                code="exists",
-            )
-        return email
+        """The spelling the unique check (``error_messages``) and the account will use."""
+        return normalize_email(self.cleaned_data["email"])
+
+
+def save_unless_taken(form: forms.ModelForm):
+    """Save the form, or return None with the form's own error if another request took one of
+    its unique values (an email) between the form's check and the insert: the insert runs in a
+    savepoint, and validating the form again finds the row that won."""
+    try:
+        with transaction.atomic():
+            return form.save()
+    except IntegrityError:
+        form.full_clean()
+        if form.is_valid():
+            raise
+        return None
 
 
 class InvitedPasswordResetForm(PasswordResetForm):
     """Django's reset form skips accounts without a usable password; ours are exactly the
     learners who were invited by an agent and have not chosen one yet. They lose invitation
-    emails too, and must be able to ask for a new link."""
+    emails too, and must be able to ask for a new link. Django sends the email from the request;
+    here it goes through the outbox."""
 
     def get_users(self, email):
         return User.objects.filter(email=normalize_email(email), is_active=True)
+
+    def save(self, **kwargs) -> None:
+        """``kwargs`` are Django's options for sending the email itself (templates, sender)."""
+        for user in self.get_users(self.cleaned_data["email"]):
+            email_password_link(user=user)

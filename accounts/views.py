@@ -12,7 +12,7 @@ from seats.models import Enrollment, Seat
 from seatstore.navigation import safe_next
 from seatstore.ratelimit import rate_limit
 
-from .forms import RegistrationForm
+from .forms import RegistrationForm, save_unless_taken
 
 
 @login_required
@@ -58,8 +58,7 @@ def register(request):
         request.POST if request.method == "POST" else None,
         initial={"email": request.GET.get("email", "")},
     )
-    if form.is_valid():
-        user = form.save()
+    if form.is_valid() and (user := save_unless_taken(form)):
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Your account is ready; you are signed in.")
         return redirect(next_url or "accounts:home")

@@ -102,18 +102,37 @@ def assignment_notice(email: OutboundEmail) -> Content:
     return Content(f"You are enrolled in {context['product']}", "emails/assignment_notice", context)
 
 
-def invitation(email: OutboundEmail) -> Content:
+def _account_context(email: OutboundEmail) -> dict:
+    """The user and a link to choose a password. The link's token is made now, when the email
+    is rendered to be sent, so the outbox row stores only the user's id: the token is derived
+    from the password hash and last sign-in, and dies once used."""
     from accounts.models import User
 
     user = User.objects.get(pk=email.context["user_id"])
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
-    context = _seat_context(email) | {
+    return {
         "user": user,
         "set_password_url": absolute(reverse("password_reset_confirm", args=[uid, token])),
+        "support_email": settings.SUPPORT_EMAIL,
     }
+
+
+def invitation(email: OutboundEmail) -> Content:
+    context = _seat_context(email) | _account_context(email)
     subject = f"You have been enrolled in {context['product']}: set up your account"
     return Content(subject, "emails/invitation", context)
+
+
+def password_reset(email: OutboundEmail) -> Content:
+    return Content(
+        "Reset your Seatstore password", "emails/password_reset", _account_context(email)
+    )
+
+
+def account_setup(email: OutboundEmail) -> Content:
+    """An invited learner who never chose a password asked for a link again."""
+    return Content("Set up your Seatstore account", "emails/account_setup", _account_context(email))
 
 
 def _return_context(email: OutboundEmail) -> dict:
@@ -157,6 +176,8 @@ BUILDERS = {
     OutboundEmail.Kind.INVITATION: invitation,
     OutboundEmail.Kind.RETURN_REQUESTED: return_requested,
     OutboundEmail.Kind.RETURN_DECIDED: return_decided,
+    OutboundEmail.Kind.PASSWORD_RESET: password_reset,
+    OutboundEmail.Kind.ACCOUNT_SETUP: account_setup,
 }
 
 

@@ -15,6 +15,8 @@ class OutboundEmail(models.Model):
         INVITATION = "invitation", "Account invitation"
         RETURN_REQUESTED = "return_requested", "Return requested"
         RETURN_DECIDED = "return_decided", "Return decided"
+        PASSWORD_RESET = "password_reset", "Password reset"
+        ACCOUNT_SETUP = "account_setup", "Account set-up link"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"

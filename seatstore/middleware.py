@@ -1,10 +1,11 @@
-"""Site-wide response headers and request ids for the logs."""
+"""Site-wide response headers, and request ids for the logs."""
 
 import contextvars
-import logging
 import uuid
 
 from django.conf import settings
+
+from .logs import RedactSecrets
 
 request_id = contextvars.ContextVar("request_id", default="-")
 
@@ -41,7 +42,10 @@ class ContentSecurityPolicyMiddleware:
         return response
 
 
-class RequestIdFilter(logging.Filter):
+class RequestIdFilter(RedactSecrets):
+    """Readies each record the console writes: tagged with the request's id, and without the
+    secrets of our URLs (``logs.RedactSecrets``)."""
+
     def filter(self, record):
         record.request_id = request_id.get()
-        return True
+        return super().filter(record)

@@ -277,11 +277,33 @@ def _unusable_password() -> str:
 
 def _learner_ids(rows: Sequence[AssignRow], now) -> tuple[list[int], set[str]]:
     """The learner id of every row, creating the unknown ones (they are invited by email), and
-    the new learners' emails. The file's emails are unique: the checks refused duplicates."""
+    the new learners' emails. The file's emails are unique: the checks refused duplicates. An
+    address someone else creates meanwhile (another import, an assignment, a registration) makes
+    the insert wait for them and fail: it is rolled back to its savepoint, their account read,
+    and the rest inserted again, so the learner is theirs and is invited once."""
     emails = [normalize_email(row.email) for row in rows]
-    ids = dict(User.objects.filter(email__in=emails).values_list("email", "pk"))
-    new = [(email, row) for email, row in zip(emails, rows, strict=True) if email not in ids]
-    created = insert_rows(
+    ids = _user_ids(emails)
+    while True:
+        new = [(email, row) for email, row in zip(emails, rows, strict=True) if email not in ids]
+        try:
+            with transaction.atomic():
+                created = _insert_learners(new, now)
+            break
+        except IntegrityError:
+            taken = _user_ids([email for email, _ in new])
+            if not taken:
+                raise
+            ids |= taken
+    ids.update(zip((email for email, _ in new), created, strict=True))
+    return [ids[email] for email in emails], {email for email, _ in new}
+
+
+def _user_ids(emails: list[str]) -> dict[str, int]:
+    return dict(User.objects.filter(email__in=emails).values_list("email", "pk"))
+
+
+def _insert_learners(new: list[tuple[str, AssignRow]], now) -> list[int]:
+    return insert_rows(
         User,
         ["email", "first_name", "last_name", "password"],
         [
@@ -291,8 +313,6 @@ def _learner_ids(rows: Sequence[AssignRow], now) -> tuple[list[int], set[str]]:
         constants={"date_joined": now},
         returning="id",
     )
-    ids.update(zip((email for email, _ in new), created, strict=True))
-    return [ids[email] for email in emails], {email for email, _ in new}
 
 
 def _hold_seats(holders: list[tuple[int, int, int]], now) -> None:

@@ -1,5 +1,6 @@
 """Finding or creating the learner an agent names by email."""
 
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
@@ -26,12 +27,14 @@ def clean_email(email: str) -> str:
 
 def find_or_invite_learner(email: str, *, first_name: str = "", last_name: str = ""):
     """(user, created). A new learner gets an unusable password: they set one from the
-    invitation email (hashing a password per imported row is a trap, DESIGN §7)."""
-    email = clean_email(email)
-    user = User.objects.filter(email=email).first()
-    if user is not None:
-        return user, False
-    user = User.objects.create_user(
-        email=email, first_name=first_name.strip()[:150], last_name=last_name.strip()[:150]
+    invitation email (hashing a password per imported row is a trap, DESIGN §7). Two actions
+    naming the same new address at once share one account: ``get_or_create`` inserts in a
+    savepoint, and the one whose insert loses to the unique email reads the winner's row."""
+    return User.objects.get_or_create(
+        email=clean_email(email),
+        defaults={
+            "first_name": first_name.strip()[:150],
+            "last_name": last_name.strip()[:150],
+            "password": make_password(None),
+        },
     )
-    return user, True

@@ -1,24 +1,39 @@
-"""Real threads against PostgreSQL: row locks and constraints keep one winner."""
+"""Real threads against PostgreSQL: row locks and constraints keep one winner, and actions that
+name the same new learner at once share one account."""
 
 import threading
+import traceback
 
 import pytest
+from celery import _state as celery_state
 from django.db import connection
 
 from accounts.models import User
+from notifications.models import OutboundEmail
 from seats import services
 from seats.errors import SeatActionError
 from seats.models import Enrollment, Redemption, Seat, SeatEvent
+from seats.services.bulk import AssignRow, bulk_assign
 from seats.tokens import token_for
 from tests import factories
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture(autouse=True)
+def _celery_join_flag_restored():
+    """Eager email tasks in several threads at once can leave Celery's process-wide "inside a
+    task" flag set, and every later ``result.get()`` in this process would refuse to run."""
+    before = celery_state.task_join_will_block()
+    yield
+    celery_state._set_task_join_will_block(before)
+
+
 def race(calls):
-    """Run the calls at the same moment, one thread each; returns (results, refusals)."""
+    """Run the calls at the same moment, one thread each; returns (results, refusals). Anything
+    else a call raises (a server error, for a person) fails the test with its traceback."""
     barrier = threading.Barrier(len(calls))
-    results, refusals = [], []
+    results, refusals, crashes = [], [], []
 
     def run(call):
         try:
@@ -26,6 +41,8 @@ def race(calls):
             results.append(call())
         except SeatActionError as error:
             refusals.append(error.message)
+        except Exception:
+            crashes.append(traceback.format_exc())
         finally:
             connection.close()
 
@@ -34,6 +51,7 @@ def race(calls):
         thread.start()
     for thread in threads:
         thread.join()
+    assert not crashes, "\n\n".join(crashes)
     return results, refusals
 
 
@@ -89,3 +107,90 @@ def test_one_learner_assigned_two_seats_at_once_gets_one():
     assert len(refusals) == 1
     assert "already has an active enrollment" in refusals[0]
     assert Seat.objects.filter(status=Seat.Status.ASSIGNED).count() == 1
+
+
+NEWCOMER = "newcomer@example.com"
+AT_ONCE = 6
+
+
+def _emails_to(address):
+    return sorted(OutboundEmail.objects.filter(to_email=address).values_list("kind", flat=True))
+
+
+def test_seats_of_different_courses_assigned_to_one_new_email_at_once_share_one_account():
+    orders = [factories.make_order(seats=1) for _ in range(AT_ONCE)]
+    results, refusals = race(
+        [
+            lambda order=order: services.assign_seat(
+                seat=order.seats.get().pk, actor=order.buyer, email=NEWCOMER
+            )
+            for order in orders
+        ]
+    )
+    assert (len(results), refusals) == (AT_ONCE, [])
+    learner = User.objects.get(email=NEWCOMER)
+    assert {seat.learner_id for seat in results} == {learner.pk}
+    assert Enrollment.objects.filter(learner=learner).count() == AT_ONCE
+    # One invitation (from the action that created the account), notices for the others.
+    assert _emails_to(NEWCOMER) == sorted(
+        [OutboundEmail.Kind.INVITATION] + [OutboundEmail.Kind.ASSIGNMENT_NOTICE] * (AT_ONCE - 1)
+    )
+
+
+def test_seats_of_one_course_assigned_to_one_new_email_at_once_give_one_seat_and_refusals():
+    order = factories.make_order(seats=AT_ONCE)
+    results, refusals = race(
+        [
+            lambda seat=seat: services.assign_seat(seat=seat, actor=order.buyer, email=NEWCOMER)
+            for seat in order.seats.values_list("pk", flat=True)
+        ]
+    )
+    assert len(results) == 1
+    assert len(refusals) == AT_ONCE - 1
+    assert all("already has an active enrollment" in refusal for refusal in refusals)
+    assert User.objects.filter(email=NEWCOMER).count() == 1
+    assert Seat.objects.filter(status=Seat.Status.ASSIGNED).count() == 1
+
+
+def test_transfers_and_assignments_to_one_new_email_at_once_share_one_account():
+    orders = [factories.make_order(seats=1) for _ in range(AT_ONCE)]
+    held = [
+        factories.make_seat(Seat.Status.ASSIGNED, order=order, learner_email=f"old{n}@example.com")
+        for n, order in enumerate(orders[: AT_ONCE // 2])
+    ]
+    transfers = [
+        lambda seat=seat: services.transfer_seat(
+            seat=seat.pk, actor=seat.order.buyer, email=NEWCOMER
+        )
+        for seat in held
+    ]
+    assigns = [
+        lambda order=order: services.assign_seat(
+            seat=order.seats.get().pk, actor=order.buyer, email=NEWCOMER
+        )
+        for order in orders[AT_ONCE // 2 :]
+    ]
+    results, refusals = race(transfers + assigns)
+    assert (len(results), refusals) == (AT_ONCE, [])
+    learner = User.objects.get(email=NEWCOMER)
+    assert Seat.objects.filter(learner=learner, status=Seat.Status.ASSIGNED).count() == AT_ONCE
+
+
+def test_imports_naming_the_same_new_learners_at_once_all_apply():
+    newcomers = [f"new{n}@example.com" for n in range(20)]
+    orders = [factories.make_order(seats=len(newcomers)) for _ in range(4)]
+    rows = [AssignRow(row=n, email=email) for n, email in enumerate(newcomers, start=2)]
+    results, refusals = race(
+        [
+            lambda order=order: bulk_assign(order=order, actor=order.buyer, rows=rows)
+            for order in orders
+        ]
+    )
+    assert refusals == []
+    assert [result.seats for result in results] == [len(newcomers)] * len(orders)
+    assert sum(result.invited for result in results) == len(newcomers)
+    assert User.objects.filter(email__in=newcomers).count() == len(newcomers)
+    for email in newcomers:
+        assert _emails_to(email) == sorted(
+            [OutboundEmail.Kind.INVITATION] + [OutboundEmail.Kind.ASSIGNMENT_NOTICE] * 3
+        )

@@ -1,0 +1,118 @@
+"""People creating the same account at the same moment, on PostgreSQL with real threads: one
+account, and everyone else reads a message on the form, never a server error."""
+
+import threading
+import traceback
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import User
+from seats import services
+from tests.factories import PASSWORD, make_order, make_store_admin
+from tests.redemption.helpers import link_path, open_link
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+AT_ONCE = 6
+EMAIL = "same.person@example.com"
+TAKEN = "An account with this email address already exists"
+
+
+def at_once(requests):
+    """Send the requests at the same moment, one thread each; returns their responses. A request
+    that raised (a 500 for a person) fails the test with its traceback."""
+    barrier = threading.Barrier(len(requests))
+    responses, crashes = [], []
+
+    def run(request):
+        try:
+            barrier.wait()
+            responses.append(request())
+        except Exception:
+            crashes.append(traceback.format_exc())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(request,)) for request in requests]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not crashes, "\n\n".join(crashes)
+    return responses
+
+
+def _registration(**extra):
+    return {
+        "email": EMAIL.upper(),
+        "first_name": "Same",
+        "last_name": "Person",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+    } | extra
+
+
+@pytest.fixture(autouse=True)
+def _no_rate_limits(settings):
+    settings.REGISTER_RATE_LIMIT = settings.REDEEM_RATE_LIMIT = 1000
+
+
+def test_one_email_registered_at_once_gives_one_account_and_a_message_for_the_others():
+    clients = [Client() for _ in range(AT_ONCE)]
+    responses = at_once(
+        [
+            lambda client=client: client.post(reverse("accounts:register"), _registration())
+            for client in clients
+        ]
+    )
+
+    signed_in = [r for r in responses if r.status_code == 302]
+    refused = [r for r in responses if r.status_code == 200]
+    assert len(signed_in) == 1 and len(refused) == AT_ONCE - 1
+    assert all(TAKEN in r.content.decode() for r in refused)
+    assert User.objects.filter(email=EMAIL).count() == 1
+
+
+def test_one_recipient_registering_from_the_link_in_several_tabs_at_once_gets_one_account():
+    order = make_order(seats=1)
+    link = services.email_redemption(seat=order.seats.get(), actor=order.buyer, email=EMAIL)
+    clients = [Client() for _ in range(AT_ONCE)]
+    claims = {open_link(client, link_path(link)) for client in clients}
+    assert len(claims) == 1
+    claim = claims.pop()
+    register = f"{reverse('accounts:register')}?next={claim}"
+
+    responses = at_once(
+        [lambda client=client: client.post(register, _registration()) for client in clients]
+    )
+
+    assert [r["Location"] for r in responses if r.status_code == 302] == [claim]
+    refused = [r for r in responses if r.status_code == 200]
+    assert len(refused) == AT_ONCE - 1
+    assert all(TAKEN in r.content.decode() for r in refused)
+    assert User.objects.filter(email=EMAIL).count() == 1
+
+
+def test_admins_adding_one_email_at_once_give_one_user_and_the_form_again_to_the_others():
+    clients = []
+    for _ in range(AT_ONCE):
+        client = Client()
+        client.force_login(make_store_admin(is_superuser=True))
+        clients.append(client)
+    add = reverse("admin:accounts_user_add")
+
+    responses = at_once(
+        [
+            lambda client=client: client.post(add, {"email": EMAIL, "usable_password": "false"})
+            for client in clients
+        ]
+    )
+
+    assert sum(r.status_code == 302 for r in responses) == 1
+    refused = [r for r in responses if r.status_code == 200]
+    assert len(refused) == AT_ONCE - 1
+    assert all("User with this Email address already exists" in r.content.decode() for r in refused)
+    assert User.objects.filter(email=EMAIL).count() == 1
