@@ -11,6 +11,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from seatstore.logs import DJANGO_LOGGERS
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -198,6 +200,7 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "loggers": DJANGO_LOGGERS,
 }
 
 CONTENT_SECURITY_POLICY = (
