@@ -9,7 +9,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from seats import access
 from seats.models import Enrollment, Seat
-from seatstore.navigation import safe_next
+from seatstore.navigation import portal_sections, safe_next
 from seatstore.ratelimit import rate_limit
 
 from .forms import RegistrationForm, save_unless_taken
@@ -20,7 +20,7 @@ def home(request):
     """Agents and buyers land on their orders, store admins without orders in the admin,
     everyone else (learners) on their training."""
     user = request.user
-    if user.group_memberships.exists() or user.orders.exists():
+    if portal_sections(user)["orders"]:
         return redirect("portal:orders")
     if access.is_store_admin(user):
         return redirect("admin:index")
