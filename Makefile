@@ -8,7 +8,7 @@ PORT ?= 8000
 SITE_URL ?= http://127.0.0.1:$(PORT)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format services chromium docs bench
+.PHONY: help install run test test-sqlite lint format services chromium docs bench
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -29,10 +29,14 @@ run: install ## Embedded default: SQLite, eager tasks, local outbox, demo data; 
 	@echo "Seatstore: $(SITE_URL)/   admin: $(SITE_URL)/admin/   outbox: $(SITE_URL)/dev/outbox/"
 	SITE_URL=$(SITE_URL) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: install services chromium ## Whole suite on PostgreSQL with Redis, a Celery worker and chromium
+test: install services chromium ## Whole suite on PostgreSQL (Redis, a Celery worker, chromium), then on SQLite
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest
+	$(MAKE) --no-print-directory test-sqlite
+
+test-sqlite: install ## The suite on SQLite, the embedded default, less what needs PostgreSQL, a worker or a browser
+	DATABASE_URL=sqlite:///$(CURDIR)/var/test-sqlite.db $(BIN)/pytest -m "not postgres and not worker and not browser"
 
 lint: install ## ruff check and format check
 	$(BIN)/ruff check .
