@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "orders",
     "groups",
     "seats",
+    "campus",
     "notifications",
     "accounts",
     "portal",
@@ -176,7 +177,7 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- Seatstore ---------------------------------------------------------------------------------
-CAMPUS_BACKEND = env("CAMPUS_BACKEND", "seats.campus.LocalCampus")
+CAMPUS_BACKEND = env("CAMPUS_BACKEND", "campus.client.LocalCampus")
 CAMPUS_BASE_URL = env("CAMPUS_BASE_URL", f"{SITE_URL}/campus").rstrip("/")
 CAMPUS_CALLBACK_SECRET = env("CAMPUS_CALLBACK_SECRET")  # signs Campus's progress callbacks
 

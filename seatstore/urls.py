@@ -71,7 +71,7 @@ urlpatterns = [
     path("account/", include("portal.urls")),
     path("redeem/", include("seats.urls")),
     path("shop/", include("orders.urls")),
-    path("campus/", include("seats.campus_urls")),
+    path("campus/", include("campus.urls")),
     path("webhooks/anymail/", include("anymail.urls")),
     path("admin/", admin.site.urls),
 ]

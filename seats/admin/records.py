@@ -7,7 +7,6 @@ from django.contrib import admin
 from django.utils.html import format_html_join
 
 from seats.models import (
-    CampusEvent,
     ImportJob,
     Redemption,
     SeatEvent,
@@ -136,17 +135,6 @@ class RedemptionAdmin(ReadOnlyAdmin):
     list_select_related = ("seat", "created_by")
     list_filter = ("state", "delivery_status")
     search_fields = ("=recipient_email",)
-    ordering = ("-id",)
-
-
-@admin.register(CampusEvent)
-class CampusEventAdmin(ReadOnlyAdmin):
-    """Progress events Campus sent to the callback, by their id; a redelivery finds its own."""
-
-    list_display = ("received_at", "event_id", "enrollment", "status", "result", "outcome")
-    list_select_related = ("enrollment__learner", "enrollment__product")
-    list_filter = ("outcome", "status", "result")
-    search_fields = ("=event_id", "enrollment__learner__email")
     ordering = ("-id",)
 
 

@@ -3,7 +3,6 @@ tests call these; nothing else changes a seat's status."""
 
 from .assignment import assign_seat, enroll_retail_buyer, transfer_seat, unassign_seat
 from .ownership import change_seat_owner_group, set_order_owner_group
-from .progress import InvalidReport, record_progress
 from .redemption import (
     LinkError,
     LinkProblem,
@@ -18,7 +17,6 @@ from .redemption import (
 from .returns import approve_return, deny_return, refund_seat, refundable_amount, request_return
 
 __all__ = [
-    "InvalidReport",
     "LinkError",
     "LinkProblem",
     "approve_return",
@@ -30,7 +28,6 @@ __all__ = [
     "email_redemption",
     "enroll_retail_buyer",
     "expire_redemptions",
-    "record_progress",
     "redeem_link",
     "refund_seat",
     "refundable_amount",

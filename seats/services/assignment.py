@@ -5,8 +5,8 @@ from groups.models import PurchasingGroup
 from notifications.models import OutboundEmail
 from notifications.services import queue_email
 
-from ..campus import campus
 from ..errors import SeatActionError
+from ..lms import campus
 from ..models import Seat, SeatEvent
 from ._base import (
     acting_on,

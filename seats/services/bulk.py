@@ -34,8 +34,8 @@ from orders.models import Order, OrderLine
 from seatstore.bulk_sql import BATCH_SIZE, execute, insert_objects, insert_rows, values_table
 
 from .. import access, rules
-from ..campus import campus
 from ..errors import SeatActionError
+from ..lms import campus
 from ..models import Enrollment, Seat, SeatEvent, SupplementalAnswer, SupplementalQuestion
 from ._base import questions_for
 from .learners import clean_email

@@ -10,8 +10,8 @@ from notifications.models import OutboundEmail
 from notifications.services import queue_email
 from orders.models import Refund
 
-from ..campus import campus
 from ..errors import SeatActionError
+from ..lms import campus
 from ..models import ReturnRequest, Seat, SeatEvent
 from ._base import acting_on, refusing_conflicts, require, require_store_admin, transition
 

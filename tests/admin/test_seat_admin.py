@@ -9,7 +9,7 @@ from groups.models import PurchasingGroup
 from notifications.models import OutboundEmail
 from orders.models import Refund
 from seats import services
-from seats.campus import campus
+from seats.lms import campus
 from seats.models import Enrollment, Redemption, Seat, SeatEvent
 from tests import factories
 

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from orders import services as order_services
 from orders.models import Order
 from seats import services
-from seats.campus import campus
+from seats.lms import campus
 from tests import factories
 
 pytestmark = pytest.mark.django_db(transaction=True)

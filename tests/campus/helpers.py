@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from seats.campus_callback import sign
+from campus.callback import sign
 
 SECRET = "campus-test-secret-0123456789-abcdefghijklmnop"
 URL = "/campus/callback/"

@@ -1,8 +1,10 @@
 """A store admin records a course's result from the enrollment admin, on one enrollment's page or
 for several at once after a confirmation page; a refused one says why and changes nothing."""
 
+from campus.models import CampusEvent
+from campus.progress import record_progress
 from seats import services
-from seats.models import CampusEvent, Enrollment, Seat, SeatEvent
+from seats.models import Enrollment, Seat, SeatEvent
 from tests.admin.conftest import action_url, change_url, changelist_url, messages_of
 from tests.factories import make_seat
 
@@ -36,7 +38,7 @@ def test_the_enrollment_page_offers_to_record_the_result(staff_client, seat, enr
 def test_a_completed_enrollment_is_offered_nothing_and_a_forced_post_is_refused(
     staff_client, enrollment
 ):
-    services.record_progress(enrollment=enrollment, status=S.COMPLETED, result=R.PASSED)
+    record_progress(enrollment=enrollment, status=S.COMPLETED, result=R.PASSED)
     page = staff_client.get(change_url(enrollment)).text
     assert "Record the course result" not in page
 

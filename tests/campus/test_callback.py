@@ -10,9 +10,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from campus.callback import sign
+from campus.models import CampusEvent
 from seats import services
-from seats.campus_callback import sign
-from seats.models import CampusEvent, Enrollment, SeatEvent
+from seats.models import Enrollment, SeatEvent
 
 from .helpers import SECRET, URL, event, post_signed
 

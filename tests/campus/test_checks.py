@@ -2,7 +2,7 @@
 
 from django.core.checks import run_checks
 
-from seats.checks import campus_callback_secret
+from campus.checks import campus_callback_secret
 
 
 def ids(settings_secret, settings) -> list[str]:
@@ -11,12 +11,12 @@ def ids(settings_secret, settings) -> list[str]:
 
 
 def test_a_missing_secret_is_a_deploy_warning(settings):
-    assert ids("", settings) == ["seats.W001"]
+    assert ids("", settings) == ["campus.W001"]
     deploy = [m.id for m in run_checks(include_deployment_checks=True)]
-    assert "seats.W001" in deploy
-    assert "seats.W001" not in [m.id for m in run_checks()]
+    assert "campus.W001" in deploy
+    assert "campus.W001" not in [m.id for m in run_checks()]
 
 
 def test_a_short_secret_is_a_warning_and_a_long_one_passes(settings):
-    assert ids("short", settings) == ["seats.W002"]
+    assert ids("short", settings) == ["campus.W002"]
     assert ids("x" * 48, settings) == []

@@ -3,9 +3,10 @@ order."""
 
 import pytest
 
+from campus.models import CampusEvent
+from campus.progress import record_progress
 from seats import services
-from seats.models import CampusEvent, Enrollment, Seat, SeatEvent
-from seats.services import record_progress
+from seats.models import Enrollment, Seat, SeatEvent
 from tests.factories import make_seat
 from tests.seats.test_concurrency import race
 

@@ -7,8 +7,8 @@ import io
 import pytest
 from django.urls import reverse
 
+from campus.progress import record_progress
 from seats.models import Enrollment, Seat
-from seats.services import record_progress
 from tests.factories import make_seat
 from tests.portal.test_query_counts import ORDER_PAGE_QUERIES, order_of
 

@@ -6,10 +6,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from campus.models import CampusEvent
+from campus.progress import InvalidReport, record_progress
 from seats import services
 from seats.errors import SeatActionError
-from seats.models import CampusEvent, Enrollment, Seat, SeatEvent
-from seats.services import InvalidReport, record_progress
+from seats.models import Enrollment, Seat, SeatEvent
 from tests.factories import make_seat
 
 S = Enrollment.Status

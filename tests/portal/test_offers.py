@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from portal.actions import ACTIONS
 from seats import services
-from seats.campus import campus
 from seats.errors import SeatActionError
+from seats.lms import campus
 from seats.models import Seat
 from seats.services.bulk import AssignRow, validate_bulk_assign
 from tests import factories

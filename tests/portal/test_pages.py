@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from orders import services as order_services
 from seats import services
-from seats.campus import campus
+from seats.lms import campus
 from seats.models import Redemption
 from tests import factories
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from notifications.models import OutboundEmail
-from seats.campus import campus
+from seats.lms import campus
 from seats.models import Enrollment, Redemption, ReturnRequest, Seat, SeatEvent
 from tests import factories
 

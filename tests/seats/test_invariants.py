@@ -13,8 +13,8 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 
 from accounts.models import User
 from seats import services
-from seats.campus import campus
 from seats.errors import SeatActionError
+from seats.lms import campus
 from seats.models import Enrollment, Redemption, Seat, SeatEvent
 from seats.tokens import token_for
 from tests import factories

@@ -6,8 +6,8 @@ import pytest
 
 from orders.models import Refund
 from seats import services
-from seats.campus import campus
 from seats.errors import SeatActionError
+from seats.lms import campus
 from seats.models import Enrollment, Seat, SupplementalAnswer
 from tests import factories
 

@@ -1,16 +1,13 @@
-"""The boundary to Campus, the learning system. Seat logic talks only to ``campus()``; a real LMS
-client implements the same methods and is named in the CAMPUS_BACKEND setting."""
+"""The stand-in Campus: the default CAMPUS_BACKEND (``seats.lms``), keeping enrollments in this
+database. A real LMS client implements the same methods."""
 
 import uuid
-from functools import cache
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
+from seats.models import Enrollment
 from seatstore.bulk_sql import insert_objects, insert_rows
-
-from .models import Enrollment
 
 
 class LocalCampus:
@@ -52,7 +49,7 @@ class LocalCampus:
     def _report(self, enrollment: Enrollment, **progress) -> None:
         """Progress reaches the store as a real Campus's callback does, through the same service,
         only in-process. Imported here: the services import this module."""
-        from .services.progress import record_progress
+        from .progress import record_progress
 
         recorded = record_progress(enrollment=enrollment, **progress).enrollment
         enrollment.status, enrollment.result = recorded.status, recorded.result
@@ -65,8 +62,3 @@ class LocalCampus:
     def training_url(self, product, public_id: uuid.UUID) -> str:
         course = product.campus_course_ref
         return f"{settings.CAMPUS_BASE_URL}/courses/{course}/enrollments/{public_id}/"
-
-
-@cache
-def campus() -> LocalCampus:
-    return import_string(settings.CAMPUS_BACKEND)()

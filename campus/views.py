@@ -6,9 +6,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 
-from .campus import campus
-from .errors import SeatActionError
-from .models import Enrollment
+from seats.errors import SeatActionError
+from seats.lms import campus
+from seats.models import Enrollment
 
 STEPS = {
     "start": (lambda enrollment: campus().start(enrollment), "You started {course}."),
@@ -35,7 +35,7 @@ def course(request, course: str, enrollment_id):
     if request.method == "POST":
         _take_step(request, enrollment, request.POST.get("step", ""))
         return redirect(request.path)
-    return render(request, "seats/campus_course.html", {"enrollment": enrollment})
+    return render(request, "campus/course.html", {"enrollment": enrollment})
 
 
 def _take_step(request, enrollment: Enrollment, step: str) -> None:

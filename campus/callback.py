@@ -16,9 +16,10 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from .errors import SeatActionError
-from .models import Enrollment
-from .services.progress import PROGRESS_STATUSES, InvalidReport, record_progress
+from seats.errors import SeatActionError
+from seats.models import Enrollment
+
+from .progress import PROGRESS_STATUSES, InvalidReport, record_progress
 
 TIMESTAMP_HEADER = "X-Campus-Timestamp"
 SIGNATURE_HEADER = "X-Campus-Signature"

@@ -9,10 +9,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from seats.errors import SeatActionError
+from seats.models import Enrollment, Seat, SeatEvent
+from seats.services._base import record_event, require_store_admin
 
-from ..errors import SeatActionError
-from ..models import CampusEvent, Enrollment, Seat, SeatEvent
-from ._base import record_event, require_store_admin
+from .models import CampusEvent
 
 Status = Enrollment.Status
 Result = Enrollment.Result

@@ -17,7 +17,7 @@ def campus_callback_secret(app_configs, **kwargs) -> list[Warning]:
                 "CAMPUS_CALLBACK_SECRET is not set: /campus/callback/ refuses every call, so "
                 "course progress and results never reach the store.",
                 hint="Set it to a long random value shared with Campus (docs/campus.md).",
-                id="seats.W001",
+                id="campus.W001",
             )
         ]
     if len(secret) < MIN_SECRET_LENGTH:
@@ -26,7 +26,7 @@ def campus_callback_secret(app_configs, **kwargs) -> list[Warning]:
                 f"CAMPUS_CALLBACK_SECRET is shorter than {MIN_SECRET_LENGTH} characters.",
                 hint="Use a long random value, e.g. python -c 'import secrets; "
                 "print(secrets.token_urlsafe(48))'.",
-                id="seats.W002",
+                id="campus.W002",
             )
         ]
     return []

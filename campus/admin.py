@@ -5,10 +5,19 @@ from an enrollment's page or for several selected at once."""
 from django import forms
 from django.contrib import admin
 
-from seats import services
-from seats.models import CampusEvent, Enrollment
+from seats.admin.base import (
+    ActionForm,
+    ObjectAction,
+    ReadOnlyAdmin,
+    ServiceAdmin,
+    admin_link,
+    status_badge,
+    submitted,
+)
+from seats.models import Enrollment
 
-from .base import ActionForm, ObjectAction, ServiceAdmin, admin_link, status_badge, submitted
+from .models import CampusEvent
+from .progress import record_progress
 
 Result = Enrollment.Result
 
@@ -23,7 +32,7 @@ class ResultForm(ActionForm):
 
 
 def record_result(enrollment: Enrollment, actor, data: dict) -> str:
-    recorded = services.record_progress(
+    recorded = record_progress(
         enrollment=enrollment,
         status=Enrollment.Status.COMPLETED,
         result=data["result"],
@@ -105,3 +114,14 @@ class EnrollmentAdmin(ServiceAdmin):
             done="completed with this result",
         )
         return None
+
+
+@admin.register(CampusEvent)
+class CampusEventAdmin(ReadOnlyAdmin):
+    """Progress events Campus sent to the callback, by their id; a redelivery finds its own."""
+
+    list_display = ("received_at", "event_id", "enrollment", "status", "result", "outcome")
+    list_select_related = ("enrollment__learner", "enrollment__product")
+    list_filter = ("outcome", "status", "result")
+    search_fields = ("=event_id", "enrollment__learner__email")
+    ordering = ("-id",)
