@@ -7,9 +7,9 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db import IntegrityError
 
+from core.admin import ReadOnlyInline, admin_link
 from groups.models import GroupMembership
 from orders.models import PurchasingAgentAgreement
-from seats.admin.base import ReadOnlyInline, admin_link
 
 from .models import User
 

@@ -5,7 +5,7 @@ from an enrollment's page or for several selected at once."""
 from django import forms
 from django.contrib import admin
 
-from seats.admin.base import (
+from core.admin import (
     ActionForm,
     ObjectAction,
     ReadOnlyAdmin,

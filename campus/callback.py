@@ -16,7 +16,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from seats.errors import SeatActionError
+from core.errors import SeatActionError
 from seats.models import Enrollment
 
 from .progress import PROGRESS_STATUSES, InvalidReport, record_progress

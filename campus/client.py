@@ -6,8 +6,8 @@ import uuid
 from django.conf import settings
 from django.utils import timezone
 
+from core.bulk_sql import insert_objects, insert_rows
 from seats.models import Enrollment
-from seatstore.bulk_sql import insert_objects, insert_rows
 
 
 class LocalCampus:

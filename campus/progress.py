@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from seats.errors import SeatActionError
+from core.errors import SeatActionError
 from seats.models import Enrollment, Seat, SeatEvent
 from seats.services._base import record_event, require_store_admin
 

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 
-from seats.errors import SeatActionError
+from core.errors import SeatActionError
 from seats.lms import campus
 from seats.models import Enrollment
 

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.contrib.auth import get_permission_codename
 from django.utils.text import Truncator
 
-from seats.admin.base import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin
 
 from .models import OutboundEmail
 from .services import requeue

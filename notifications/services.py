@@ -8,8 +8,8 @@ from anymail.signals import EventType
 from django.db import transaction
 from django.utils import timezone
 
+from core.bulk_sql import insert_objects
 from seats.models import Redemption
-from seatstore.bulk_sql import insert_objects
 
 from .models import OutboundEmail
 

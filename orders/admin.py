@@ -8,11 +8,7 @@ from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from orders import agreements
-from orders.models import Order, OrderLine, Product, PurchasingAgentAgreement, Refund, Store
-from orders.services import enroll_buyer, mark_order_paid
-from seats import rules
-from seats.admin.base import (
+from core.admin import (
     ActionForm,
     ObjectAction,
     ReadOnlyAdmin,
@@ -23,6 +19,10 @@ from seats.admin.base import (
     status_badge,
     submitted,
 )
+from orders import agreements
+from orders.models import Order, OrderLine, Product, PurchasingAgentAgreement, Refund, Store
+from orders.services import enroll_buyer, mark_order_paid
+from seats import rules
 from seats.admin.counts import SEAT_COUNT_COLUMNS, SeatCountsMixin
 from seats.admin.forms import OwnerGroupForm
 from seats.forms import SupplementalAnswersForm

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from seats.errors import SeatActionError
+from core.errors import SeatActionError
 
 from .models import PurchasingAgentAgreement
 

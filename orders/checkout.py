@@ -9,8 +9,8 @@ from django.db import transaction
 from django.db.models import F
 
 from accounts.models import User
+from core.errors import SeatActionError
 from groups.models import PurchasingGroup
-from seats.errors import SeatActionError
 from seats.models import Enrollment
 from seats.services._base import clean_answers
 

@@ -10,9 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core.errors import SeatActionError
 from groups.models import PurchasingGroup
 from seats.access import is_store_admin
-from seats.errors import SeatActionError
 from seats.models import Seat
 from seats.services import enroll_retail_buyer
 

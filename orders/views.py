@@ -5,8 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from core.errors import SeatActionError
 from seats.access import access_order
-from seats.errors import SeatActionError
 
 from . import selectors
 from .checkout import place_order

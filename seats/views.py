@@ -18,9 +18,9 @@ from django.views.decorators.http import require_safe
 
 from accounts.forms import RegistrationForm
 from accounts.models import User
+from core.errors import SeatActionError
 from seatstore.ratelimit import rate_limit
 
-from .errors import SeatActionError
 from .forms import SupplementalAnswersForm
 from .models import Redemption, Seat
 from .services._base import questions_for

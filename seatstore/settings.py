@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "seats",
     "campus",
     "notifications",
+    "core",
     "accounts",
     "portal",
 ]

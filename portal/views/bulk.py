@@ -20,8 +20,8 @@ from django.shortcuts import redirect, render
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.http import require_POST
 
+from core.errors import SeatActionError
 from seats.access import access_order
-from seats.errors import SeatActionError
 from seats.services import bulk, bulk_jobs
 from seats.services._base import questions_for
 from seats.services.redemption import MESSAGE_MAX_LENGTH

@@ -10,9 +10,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from core.errors import SeatActionError
 from seats import rules
 from seats.access import SeatAuthority, access_seat
-from seats.errors import SeatActionError
 from seatstore.navigation import safe_next
 
 from ..actions import ACTIONS, SeatAction

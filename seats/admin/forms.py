@@ -3,13 +3,12 @@ decide whether the action is allowed and say why not."""
 
 from django import forms
 
+from core.admin import ActionForm
 from groups.models import PurchasingGroup
 from seats.forms import SupplementalAnswersForm
 from seats.services import refundable_amount
 from seats.services._base import questions_for
 from seats.services.redemption import MESSAGE_MAX_LENGTH
-
-from .base import ActionForm
 
 
 class SeatActionForm(ActionForm):

@@ -6,6 +6,7 @@ and is served by the primary key."""
 from django.contrib import admin
 from django.utils.html import format_html_join
 
+from core.admin import ReadOnlyAdmin
 from seats.models import (
     ImportJob,
     Redemption,
@@ -13,8 +14,6 @@ from seats.models import (
     SupplementalAnswer,
     SupplementalQuestion,
 )
-
-from .base import ReadOnlyAdmin
 
 
 def _readable(value) -> str:

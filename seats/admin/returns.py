@@ -5,11 +5,11 @@ from django.contrib import admin
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
 
+from core.admin import ServiceAdmin, admin_link, service_action, status_badge, submitted
+from core.errors import SeatActionError
 from seats import services
-from seats.errors import SeatActionError
 from seats.models import ReturnRequest
 
-from .base import ServiceAdmin, admin_link, service_action, status_badge, submitted
 from .forms import NoteForm
 from .transitions import APPROVE_RETURN, DENY_RETURN
 

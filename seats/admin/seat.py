@@ -8,10 +8,10 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.text import Truncator
 
 from accounts.models import normalize_email
+from core.admin import ReadOnlyInline, ServiceAdmin, admin_link, service_action, status_badge
 from seats import services
 from seats.models import Redemption, ReturnRequest, Seat, SeatEvent
 
-from .base import ReadOnlyInline, ServiceAdmin, admin_link, service_action, status_badge
 from .records import EventDetailsColumn
 from .transitions import SEAT_ACTIONS
 

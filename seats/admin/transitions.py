@@ -2,10 +2,10 @@
 offered where the action's rules (``seats.rules``, which the service checks again) find no
 problem. The returns queue offers the approve and deny entries of the same list."""
 
+from core.admin import ObjectAction
 from seats import rules, services
 from seats.models import SeatEvent
 
-from .base import ObjectAction
 from .forms import (
     ApproveReturnForm,
     AssignForm,

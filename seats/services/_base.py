@@ -10,9 +10,9 @@ from django.db import IntegrityError, transaction
 from django_fsm import ConcurrentTransition
 
 from accounts.models import User
+from core.errors import SeatActionError
 
 from .. import access, rules
-from ..errors import SeatActionError
 from ..models import Enrollment, Seat, SeatEvent, SupplementalAnswer, SupplementalQuestion
 
 logger = logging.getLogger("seats")

@@ -1,11 +1,11 @@
 """Assign, unassign and transfer: the agent hands a seat to a named learner directly."""
 
 from accounts.models import User
+from core.errors import SeatActionError
 from groups.models import PurchasingGroup
 from notifications.models import OutboundEmail
 from notifications.services import queue_email
 
-from ..errors import SeatActionError
 from ..lms import campus
 from ..models import Seat, SeatEvent
 from ._base import (

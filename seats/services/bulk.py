@@ -28,13 +28,13 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from accounts.models import User, normalize_email
+from core.bulk_sql import BATCH_SIZE, execute, insert_objects, insert_rows, values_table
+from core.errors import SeatActionError
 from notifications.models import OutboundEmail
 from notifications.services import queue_emails
 from orders.models import Order, OrderLine
-from seatstore.bulk_sql import BATCH_SIZE, execute, insert_objects, insert_rows, values_table
 
 from .. import access, rules
-from ..errors import SeatActionError
 from ..lms import campus
 from ..models import Enrollment, Seat, SeatEvent, SupplementalAnswer, SupplementalQuestion
 from ._base import questions_for

@@ -20,9 +20,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core.errors import SeatActionError
 from orders.models import Order, OrderLine
 
-from ..errors import SeatActionError
 from ..models import ImportJob
 from . import bulk
 

@@ -5,8 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from accounts.models import User, normalize_email
-
-from ..errors import SeatActionError
+from core.errors import SeatActionError
 
 EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length
 

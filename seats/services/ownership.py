@@ -4,11 +4,11 @@ from django.db import transaction
 from django.db.models import F
 
 from accounts.models import User
+from core.errors import SeatActionError
 from groups.models import PurchasingGroup
 from orders.models import Order
 
 from .. import access, rules
-from ..errors import SeatActionError
 from ..models import Seat, SeatEvent
 from ._base import acting_on, refusing_conflicts, require, require_store_admin
 

@@ -7,11 +7,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core.errors import SeatActionError
 from notifications.models import OutboundEmail
 from notifications.services import queue_email
 from orders.models import Store
 
-from ..errors import SeatActionError
 from ..models import Enrollment, Redemption, Seat, SeatEvent
 from ..tokens import hash_token, new_nonce, token_for
 from ._base import (

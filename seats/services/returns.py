@@ -6,11 +6,11 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from accounts.models import User
+from core.errors import SeatActionError
 from notifications.models import OutboundEmail
 from notifications.services import queue_email
 from orders.models import Refund
 
-from ..errors import SeatActionError
 from ..lms import campus
 from ..models import ReturnRequest, Seat, SeatEvent
 from ._base import acting_on, refusing_conflicts, require, require_store_admin, transition

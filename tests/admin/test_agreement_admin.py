@@ -2,9 +2,9 @@
 
 import pytest
 
+from core.errors import SeatActionError
 from orders import agreements
 from orders.models import PurchasingAgentAgreement as Agreement
-from seats.errors import SeatActionError
 from seats.models import Seat
 from tests import factories
 

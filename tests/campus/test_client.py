@@ -3,8 +3,8 @@ unassigned), then finishes it with a pass or a fail, which reaches the store as 
 
 import pytest
 
+from core.errors import SeatActionError
 from seats import services
-from seats.errors import SeatActionError
 from seats.models import Enrollment, Seat, SeatEvent
 from tests.factories import make_seat
 

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from campus.models import CampusEvent
 from campus.progress import InvalidReport, record_progress
+from core.errors import SeatActionError
 from seats import services
-from seats.errors import SeatActionError
 from seats.models import Enrollment, Seat, SeatEvent
 from tests.factories import make_seat
 

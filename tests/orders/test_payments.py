@@ -5,13 +5,13 @@ import re
 
 import pytest
 
+from core.errors import SeatActionError
 from notifications.models import OutboundEmail
 from orders import payments
 from orders.checkout import place_order
 from orders.models import Order
 from orders.services import enroll_buyer, mark_order_paid, record_payment
 from seats import services as seat_services
-from seats.errors import SeatActionError
 from seats.models import Enrollment, Seat, SeatEvent, SupplementalAnswer
 from tests import factories
 

@@ -8,9 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
+from core.bulk_sql import insert_rows
+from core.errors import SeatActionError
 from notifications.models import OutboundEmail
 from seats import services
-from seats.errors import SeatActionError
 from seats.models import Enrollment, Redemption, Seat, SeatEvent, SupplementalAnswer
 from seats.services import bulk
 from seats.services.bulk import (
@@ -24,7 +25,6 @@ from seats.services.bulk import (
     validate_bulk_email,
 )
 from seats.tokens import token_for
-from seatstore.bulk_sql import insert_rows
 from tests import factories
 
 # SQLite caps a statement's parameters, so Django batches its inserts by rows there.

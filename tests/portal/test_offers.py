@@ -5,9 +5,9 @@ admin, the bulk import and the service."""
 import pytest
 from django.urls import reverse
 
+from core.errors import SeatActionError
 from portal.actions import ACTIONS
 from seats import services
-from seats.errors import SeatActionError
 from seats.lms import campus
 from seats.models import Seat
 from seats.services.bulk import AssignRow, validate_bulk_assign

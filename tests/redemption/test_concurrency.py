@@ -5,8 +5,8 @@ import threading
 import pytest
 from django.db import connection
 
+from core.errors import SeatActionError
 from seats import services
-from seats.errors import SeatActionError
 from seats.models import Enrollment, Redemption, Seat, SeatEvent
 from seats.tokens import token_for
 from tests.factories import UserFactory

@@ -28,7 +28,7 @@ from aiosmtpd.controller import Controller
 from celery import _state as celery_state
 from django.db import connection
 
-from seats.errors import SeatActionError
+from core.errors import SeatActionError
 
 REDIS_URL = "redis://127.0.0.1:6379/7"
 BASE_DIR = Path(__file__).resolve().parents[2]

@@ -16,12 +16,12 @@ from django.db.models import Count, Sum
 from django.test import Client
 
 from accounts.models import User
+from core.errors import SeatActionError
 from notifications.models import OutboundEmail
 from orders import services as order_services
 from orders.checkout import place_order
 from orders.models import Order, OrderLine, Refund
 from seats import services
-from seats.errors import SeatActionError
 from seats.models import Enrollment, Redemption, ReturnRequest, Seat, SeatEvent
 from seats.selectors import status_counts
 from seats.services.bulk import AssignRow, BulkRefused, bulk_assign

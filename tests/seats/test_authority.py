@@ -5,8 +5,8 @@ is not theirs to manage."""
 import pytest
 from django.urls import reverse
 
+from core.errors import SeatActionError
 from seats import services
-from seats.errors import SeatActionError
 from seats.models import Seat
 from seats.services.bulk import AssignRow, validate_bulk_assign
 from tests import factories

@@ -9,9 +9,9 @@ from celery import _state as celery_state
 from django.db import connection
 
 from accounts.models import User
+from core.errors import SeatActionError
 from notifications.models import OutboundEmail
 from seats import services
-from seats.errors import SeatActionError
 from seats.models import Enrollment, Redemption, Seat, SeatEvent
 from seats.services.bulk import AssignRow, bulk_assign
 from seats.tokens import token_for

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from accounts.models import User
+from core.errors import SeatActionError
 from seats import services
-from seats.errors import SeatActionError
 from seats.lms import campus
 from seats.models import Enrollment, Redemption, Seat, SeatEvent
 from seats.tokens import token_for

@@ -4,10 +4,10 @@ whatever page or URL they use."""
 import pytest
 from django.urls import reverse
 
+from core.errors import SeatActionError
 from orders import services as order_services
 from orders.models import Order
 from seats import services
-from seats.errors import SeatActionError
 from seats.models import Seat
 from seats.services.bulk import AssignRow, validate_bulk_assign
 from tests import factories

@@ -4,9 +4,9 @@ from decimal import Decimal
 
 import pytest
 
+from core.errors import SeatActionError
 from orders.models import Refund
 from seats import services
-from seats.errors import SeatActionError
 from seats.lms import campus
 from seats.models import Enrollment, Seat, SupplementalAnswer
 from tests import factories

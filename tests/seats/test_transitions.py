@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import User
+from core.errors import SeatActionError
 from seats import services
-from seats.errors import SeatActionError
 from seats.models import Enrollment, Redemption, Seat, SeatEvent
 from seats.tokens import token_for
 from tests import factories

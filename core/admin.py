@@ -17,7 +17,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from seats.errors import SeatActionError
+from core.errors import SeatActionError
 
 BULK_LIMIT = 500  # a bulk action runs one service call per row inside the web request
 
