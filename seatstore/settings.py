@@ -154,6 +154,9 @@ ANYMAIL = {
 
 # --- Celery ------------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL")
+# Every connection to Redis (broker and cache) gives up after this many seconds: a Redis host that
+# does not answer costs an action or a rate-limited page this much, never a hung request.
+REDIS_CONNECT_TIMEOUT = float(env("REDIS_CONNECT_TIMEOUT", "0.5"))
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -165,8 +168,11 @@ CELERY_TASK_TIME_LIMIT = 180
 CELERY_TASK_IGNORE_RESULT = True
 # A broker outage must not hang an agent's request: fail fast, the outbox sweep catches up.
 CELERY_TASK_PUBLISH_RETRY = False
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_CONNECT_TIMEOUT
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+    "socket_timeout": 5,
+}
 # Celery closes the DB connection around every task unless this is set (DESIGN §7).
 CELERY_DB_REUSE_MAX = int(env("CELERY_DB_REUSE_MAX", "1000"))
 CELERY_BEAT_SCHEDULE = {
@@ -223,27 +229,24 @@ if not DEBUG:
     SECURE_REFERRER_POLICY = "same-origin"
     X_FRAME_OPTIONS = "DENY"
 
-# --- Redemption and email (issue 4) ---
-# The cache holds the rate-limit counters; Redis makes them shared by every web process.
+# --- Cache and sessions ------------------------------------------------------------------------
+# The cache holds only what may be lost or missing for a while: rate-limit counters (the limiter
+# fails open) and import progress. Redis makes them shared by every web process.
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": env("CACHE_URL", REDIS_URL),
             "KEY_PREFIX": "seatstore",
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            "OPTIONS": {"socket_connect_timeout": REDIS_CONNECT_TIMEOUT, "socket_timeout": 1},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Sessions are read from Redis, written through to the database: a query less on every page.
-# Only with Redis, shared by every web process; a process's own cache would keep a signed-out
-# session alive in the others.
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
-    if REDIS_URL
-    else "django.contrib.sessions.backends.db"
-)
+# Sessions live in the database alone, never in the cache: a Redis outage must neither sign
+# anyone out nor fail their pages, and a sign-out must not come back to life with the cache.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
 # Requests per minute and client IP. Behind a proxy, say how many proxies append to
 # X-Forwarded-For, or every client shares the proxy's address.
 REDEEM_RATE_LIMIT = int(env("REDEEM_RATE_LIMIT", "30"))

@@ -20,6 +20,7 @@ import urllib.request
 import uuid
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -318,13 +319,21 @@ def private_redis(processes, tmp_path):
     return server
 
 
+def _flush(broker: str) -> None:
+    """Empty a broker's Redis database of tasks an earlier run left behind."""
+    redis.Redis.from_url(broker).flushdb()
+
+
 @pytest.fixture
 def start_worker(processes):
     """Start a Celery worker (solo pool) on a broker, sending over SMTP to a sink; waits until
-    it consumes. Redis database 7 is emptied first, so no task of an earlier run is left."""
-    redis.Redis.from_url(REDIS_URL).flushdb()
+    it consumes. The broker's database is emptied first, so no task of an earlier run is left;
+    Redis database 7 again at the end, if a worker used it."""
+    used = set()
 
     def start(*, sink: SmtpSink, broker: str = REDIS_URL) -> Process:
+        _flush(broker)
+        used.add(broker)
         env = base_env(
             REDIS_URL=broker,
             CELERY_TASK_ALWAYS_EAGER="0",
@@ -350,17 +359,27 @@ def start_worker(processes):
     try:
         yield start
     finally:
-        redis.Redis.from_url(REDIS_URL).flushdb()
+        if REDIS_URL in used:
+            _flush(REDIS_URL)
+
+
+@dataclass
+class Web:
+    url: str
+    process: Process
 
 
 @pytest.fixture
 def start_web(processes):
     """Start ``gunicorn seatstore.wsgi`` (one worker) on a free port against the test database and
-    Redis database 7; returns its base URL once /health/ answers."""
+    a Redis (database 7 unless told) for its broker and cache, with ``env`` added to its
+    environment; returns it once /health/ answers."""
+    used = set()
 
-    def start(name: str) -> str:
+    def start(name: str, *, redis_url: str = REDIS_URL, **env) -> Web:
+        used.add(redis_url)
         port = free_port()
-        env = base_env(REDIS_URL=REDIS_URL, DEBUG="1", CONN_MAX_AGE="0")
+        env = base_env(REDIS_URL=redis_url, DEBUG="1", CONN_MAX_AGE="0", **env)
         web = processes(
             name,
             [sys.executable, "-m", "gunicorn", "seatstore.wsgi", "--workers", "1",
@@ -378,9 +397,10 @@ def start_web(processes):
                 return False
 
         wait_for(healthy, what=f"{name} to serve", explain=web.log)
-        return base
+        return Web(base, web)
 
     try:
         yield start
     finally:
-        redis.Redis.from_url(REDIS_URL).flushdb()
+        if REDIS_URL in used:
+            _flush(REDIS_URL)
