@@ -6,6 +6,7 @@ Anymail provider, and the hardening below switches on.
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -146,11 +147,18 @@ EMAIL_PORT = int(env("EMAIL_PORT", "25"))
 EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Seatstore <no-reply@seatstore.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# An empty variable (docker-compose passes one for every unset ANYMAIL_WEBHOOK_SECRET) is unset.
 ANYMAIL = {
     key.removeprefix("ANYMAIL_"): value
     for key, value in os.environ.items()
-    if key.startswith("ANYMAIL_")
+    if key.startswith("ANYMAIL_") and value
 }
+# Whose delivery tracking webhook is mounted (/webhooks/anymail/<esp>/tracking/): the Anymail
+# provider that EMAIL_BACKEND names; none for SMTP or the file backend (notifications/webhooks.py).
+_ANYMAIL_BACKEND = re.fullmatch(r"anymail\.backends\.(\w+)\.EmailBackend", EMAIL_BACKEND)
+EMAIL_TRACKING_PROVIDER = env(
+    "EMAIL_TRACKING_PROVIDER", _ANYMAIL_BACKEND.group(1) if _ANYMAIL_BACKEND else ""
+)
 
 # --- Celery ------------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL")
@@ -257,6 +265,6 @@ RATELIMIT_TRUSTED_PROXIES = int(env("RATELIMIT_TRUSTED_PROXIES", "0"))
 # One connection attempt when publishing: with the broker down an agent's action (and a bulk
 # action's batches) must fail over to the outbox sweep at once, not retry for seconds each.
 CELERY_BROKER_TRANSPORT_OPTIONS = {**CELERY_BROKER_TRANSPORT_OPTIONS, "max_retries": 0}
-# Provider webhooks (delivered, bounced) post to /webhooks/anymail/<esp>/tracking/; Anymail checks
-# ANYMAIL_WEBHOOK_SECRET (basic auth) and the ESP's signing key, e.g.
-# ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY, both read from the environment above (docs/email.md).
+# The provider's webhook (delivered, bounced) posts to /webhooks/anymail/<esp>/tracking/; it is
+# refused until ANYMAIL_WEBHOOK_SECRET (basic auth) and the provider's own key where it has one,
+# e.g. ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY, are set (docs/email.md).

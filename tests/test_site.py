@@ -138,3 +138,12 @@ def test_sessions_never_depend_on_redis_and_a_silent_redis_is_given_up_on_quickl
     assert values["CACHES"]["default"]["OPTIONS"]["socket_connect_timeout"] == timeout
     assert values["CELERY_BROKER_CONNECTION_TIMEOUT"] == timeout
     assert values["CELERY_BROKER_TRANSPORT_OPTIONS"]["socket_connect_timeout"] == timeout
+
+
+def test_the_webhook_provider_follows_the_email_backend_and_an_empty_secret_is_no_secret():
+    values = settings_with(
+        {"EMAIL_BACKEND": "anymail.backends.postmark.EmailBackend", "ANYMAIL_WEBHOOK_SECRET": ""},
+        "EMAIL_TRACKING_PROVIDER",
+        "ANYMAIL",
+    )
+    assert values == {"EMAIL_TRACKING_PROVIDER": "postmark", "ANYMAIL": {}}
