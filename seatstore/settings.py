@@ -184,7 +184,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # Celery closes the DB connection around every task unless this is set (DESIGN §7).
 CELERY_DB_REUSE_MAX = int(env("CELERY_DB_REUSE_MAX", "1000"))
 CELERY_BEAT_SCHEDULE = {
-    "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 60.0},
+    # Also how soon the emails a dead worker had taken are handed over again (decision 0003).
+    "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 30.0},
     "expire-redemptions": {"task": "seats.tasks.expire_redemptions", "schedule": 300.0},
     "remind-redemptions": {"task": "seats.tasks.remind_redemptions", "schedule": 3600.0},
     "requeue-stalled-imports": {"task": "seats.tasks.requeue_stalled_imports", "schedule": 600.0},

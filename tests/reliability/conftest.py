@@ -324,43 +324,55 @@ def _flush(broker: str) -> None:
     redis.Redis.from_url(broker).flushdb()
 
 
+def _start_worker(start_process, *, sink: SmtpSink, broker: str) -> Process:
+    """A Celery worker (solo pool) on ``broker``, sending over SMTP to ``sink``, once it
+    consumes."""
+    env = base_env(
+        REDIS_URL=broker,
+        CELERY_TASK_ALWAYS_EAGER="0",
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=str(sink.port),
+    )
+    name = f"worker-{uuid.uuid4().hex[:8]}"
+    worker = start_process(
+        name,
+        [sys.executable, "-m", "celery", "-A", "seatstore", "worker", "--pool=solo",
+         "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat",
+         "-n", f"{name}@%h"],
+        env,
+    )  # fmt: skip
+    wait_for(
+        lambda: worker.require_alive() or " ready." in worker.log(),
+        what=f"{name} to start",
+        explain=worker.log,
+    )
+    return worker
+
+
 @pytest.fixture
 def start_worker(processes):
-    """Start a Celery worker (solo pool) on a broker, sending over SMTP to a sink; waits until
-    it consumes. The broker's database is emptied first, so no task of an earlier run is left;
-    Redis database 7 again at the end, if a worker used it."""
-    used = set()
+    """Start a Celery worker on a broker (Redis database 7 unless told), sending over SMTP to a
+    sink. Database 7 is emptied before and after the test, so no task of another run is left."""
+    _flush(REDIS_URL)
 
     def start(*, sink: SmtpSink, broker: str = REDIS_URL) -> Process:
-        _flush(broker)
-        used.add(broker)
-        env = base_env(
-            REDIS_URL=broker,
-            CELERY_TASK_ALWAYS_EAGER="0",
-            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-            EMAIL_HOST="127.0.0.1",
-            EMAIL_PORT=str(sink.port),
-        )
-        name = f"worker-{uuid.uuid4().hex[:8]}"
-        worker = processes(
-            name,
-            [sys.executable, "-m", "celery", "-A", "seatstore", "worker", "--pool=solo",
-             "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat",
-             "-n", f"{name}@%h"],
-            env,
-        )  # fmt: skip
-        wait_for(
-            lambda: worker.require_alive() or " ready." in worker.log(),
-            what=f"{name} to start",
-            explain=worker.log,
-        )
-        return worker
+        return _start_worker(processes, sink=sink, broker=broker)
 
     try:
         yield start
     finally:
-        if REDIS_URL in used:
-            _flush(REDIS_URL)
+        _flush(REDIS_URL)
+
+
+@pytest.fixture
+def start_private_worker(processes, private_redis):
+    """Start a Celery worker whose broker is the test's own redis-server (which starts empty)."""
+
+    def start(*, sink: SmtpSink) -> Process:
+        return _start_worker(processes, sink=sink, broker=private_redis.url)
+
+    return start
 
 
 @dataclass

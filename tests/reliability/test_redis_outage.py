@@ -32,7 +32,7 @@ def with_password(user):
 
 
 def test_site_serves_everyone_while_redis_is_down_and_the_emails_leave_once_it_is_back(
-    settings, private_redis, start_web, start_worker, smtp_sink
+    settings, private_redis, start_web, start_private_worker, smtp_sink
 ):
     settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
     order = factories.make_order(seats=2)
@@ -107,7 +107,7 @@ def test_site_serves_everyone_while_redis_is_down_and_the_emails_leave_once_it_i
 
     # Redis is back: the next sweep hands both emails to a worker, which sends each once.
     private_redis.start()
-    worker = start_worker(sink=smtp_sink, broker=private_redis.url)
+    worker = start_private_worker(sink=smtp_sink)
     with celery_broker(private_redis.url):
         assert sweep_outbox.apply().get() == 2
     wait_for(lambda: not waiting.exists(), what="the emails sent", explain=worker.log)
