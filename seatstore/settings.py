@@ -227,8 +227,14 @@ CONTENT_SECURITY_POLICY = (
 
 # --- Production hardening (on whenever DEBUG is off) -------------------------------------------
 if not DEBUG:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Behind a TLS-terminating proxy, the header by which it says a request came over HTTPS, as
+    # "HEADER,value"; empty when nothing stands in front (then no client can claim it either).
+    _proxy_ssl_header = env_list("SECURE_PROXY_SSL_HEADER", "HTTP_X_FORWARDED_PROTO,https")
+    if _proxy_ssl_header and len(_proxy_ssl_header) != 2:
+        raise ImproperlyConfigured("SECURE_PROXY_SSL_HEADER is HEADER,value or empty.")
+    SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl_header) or None
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # polled over plain HTTP from inside the network
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000"))
