@@ -17,7 +17,7 @@ from django.utils import timezone
 from seats.models import Redemption
 
 from . import emails
-from .claims import claimed
+from .claims import claimed, unclaimed
 from .models import OutboundEmail
 from .outcomes import OutcomeWriter
 from .services import requeue
@@ -59,12 +59,14 @@ SWEEP_LIMIT = 5000
 def send_emails(email_ids: list[int]) -> int:
     """Send a batch over one connection; returns how many this run sent. A transient error stops
     the batch and Celery retries all of it with backoff; what was sent already is skipped."""
-    with claimed(email_ids) as held:
+    with claimed(email_ids) as taken:
         batch = (
             OutboundEmail.objects.select_related(*emails.RENDERING)
             .filter(status=OutboundEmail.Status.PENDING)
-            .in_bulk(held)
+            .in_bulk(list(taken))
         )
+        for email in batch.values():
+            email.queued_at = taken[email.pk]  # written back with the outcome
         sent = 0
         renderer = emails.Renderer()
         writer = OutcomeWriter() if db.vendor == "postgresql" else None
@@ -155,28 +157,37 @@ def _finish(
         ).update(delivery_status=delivery)
 
 
-_OUTCOME_FIELDS = ("status", "attempts", "last_error", "sent_at", "provider_message_id")
+_OUTCOME_FIELDS = (
+    "status",
+    "attempts",
+    "last_error",
+    "sent_at",
+    "provider_message_id",
+    "queued_at",
+)
 _REPORTED = (Redemption.Delivery.DELIVERED, Redemption.Delivery.BOUNCED)
 """What the provider reported already outranks "sent" or "failed" from the worker."""
 _ASSIGNMENTS = ", ".join(f"{field} = ${n}" for n, field in enumerate(_OUTCOME_FIELDS, 1))
+_LAST_FIELD = len(_OUTCOME_FIELDS)
 _FINISH_SQL = (
     f"WITH finished AS (UPDATE {OutboundEmail._meta.db_table} SET {_ASSIGNMENTS} "  # noqa: S608
-    f"WHERE id = $6 RETURNING redemption_id) UPDATE {Redemption._meta.db_table} "
-    "SET delivery_status = $7 WHERE id = (SELECT redemption_id FROM finished) "
-    "AND delivery_status NOT IN ($8, $9)"
+    f"WHERE id = ${_LAST_FIELD + 1} RETURNING redemption_id) UPDATE {Redemption._meta.db_table} "
+    f"SET delivery_status = ${_LAST_FIELD + 2} WHERE id = (SELECT redemption_id FROM finished) "
+    f"AND delivery_status NOT IN (${_LAST_FIELD + 3}, ${_LAST_FIELD + 4})"
 )
 """Names from the models, values as parameters: the outcome of one email, and its link's."""
 
 
 @shared_task
 def sweep_outbox() -> int:
-    """Queue what the broker never got (it was down) or seems to have lost, oldest first;
-    returns how many were handed over."""
+    """Queue, oldest first, what is neither in the broker nor in a worker's hands: what the
+    broker never got (it was down), what a worker had taken when it died (its claims went with
+    it), and what was queued long ago and seems lost. Returns how many were handed over."""
     stale = timezone.now() - REQUEUE_AFTER
-    ids = list(
+    ids = (
         OutboundEmail.objects.filter(status=OutboundEmail.Status.PENDING)
         .filter(Q(queued_at__isnull=True) | Q(queued_at__lt=stale))
         .order_by("created_at", "pk")
         .values_list("pk", flat=True)[:SWEEP_LIMIT]
     )
-    return requeue(ids)
+    return requeue(unclaimed(ids))

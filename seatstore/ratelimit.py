@@ -1,8 +1,9 @@
 """A fixed-window request limit per client IP, counted in the Django cache.
 
-Shared by the pages a stranger can hammer (redemption links, registration; later sign-in and
-password reset). With Redis as the cache every web process counts against the same window. The
-limiter fails open: a cache outage must not take the pages down with it.
+Shared by the pages a stranger can hammer (redemption links, registration, sign-in, password
+reset). With Redis as the cache every web process counts against the same window. The limiter
+fails open: a cache outage must not take the pages down with it, so while the cache is away every
+request is served and each says so in the log (one line, not a traceback per request).
 """
 
 import logging
@@ -40,8 +41,8 @@ def is_limited(request: HttpRequest, scope: str, *, limit: int, period: int = 60
     try:
         cache.add(key, 0, timeout=period + 1)
         count = cache.incr(key)
-    except Exception:  # any cache backend error: serve the page rather than refuse everyone
-        logger.warning("Rate limit cache unavailable; not limiting %s", scope, exc_info=True)
+    except Exception as error:  # any cache backend error: serve the page, refuse no one
+        logger.warning("Rate limit cache unavailable; not limiting %s (%r)", scope, error)
         return False
     return count > limit
 

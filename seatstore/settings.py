@@ -6,6 +6,7 @@ Anymail provider, and the hardening below switches on.
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -147,14 +148,24 @@ EMAIL_PORT = int(env("EMAIL_PORT", "25"))
 EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Seatstore <no-reply@seatstore.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# An empty variable (docker-compose passes one for every unset ANYMAIL_WEBHOOK_SECRET) is unset.
 ANYMAIL = {
     key.removeprefix("ANYMAIL_"): value
     for key, value in os.environ.items()
-    if key.startswith("ANYMAIL_")
+    if key.startswith("ANYMAIL_") and value
 }
+# Whose delivery tracking webhook is mounted (/webhooks/anymail/<esp>/tracking/): the Anymail
+# provider that EMAIL_BACKEND names; none for SMTP or the file backend (notifications/webhooks.py).
+_ANYMAIL_BACKEND = re.fullmatch(r"anymail\.backends\.(\w+)\.EmailBackend", EMAIL_BACKEND)
+EMAIL_TRACKING_PROVIDER = env(
+    "EMAIL_TRACKING_PROVIDER", _ANYMAIL_BACKEND.group(1) if _ANYMAIL_BACKEND else ""
+)
 
 # --- Celery ------------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL")
+# Every connection to Redis (broker and cache) gives up after this many seconds: a Redis host that
+# does not answer costs an action or a rate-limited page this much, never a hung request.
+REDIS_CONNECT_TIMEOUT = float(env("REDIS_CONNECT_TIMEOUT", "0.5"))
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -166,12 +177,16 @@ CELERY_TASK_TIME_LIMIT = 180
 CELERY_TASK_IGNORE_RESULT = True
 # A broker outage must not hang an agent's request: fail fast, the outbox sweep catches up.
 CELERY_TASK_PUBLISH_RETRY = False
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_CONNECT_TIMEOUT
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+    "socket_timeout": 5,
+}
 # Celery closes the DB connection around every task unless this is set (DESIGN §7).
 CELERY_DB_REUSE_MAX = int(env("CELERY_DB_REUSE_MAX", "1000"))
 CELERY_BEAT_SCHEDULE = {
-    "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 60.0},
+    # Also how soon the emails a dead worker had taken are handed over again (decision 0003).
+    "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 30.0},
     "expire-redemptions": {"task": "seats.tasks.expire_redemptions", "schedule": 300.0},
     "remind-redemptions": {"task": "seats.tasks.remind_redemptions", "schedule": 3600.0},
     "requeue-stalled-imports": {"task": "seats.tasks.requeue_stalled_imports", "schedule": 600.0},
@@ -213,8 +228,14 @@ CONTENT_SECURITY_POLICY = (
 
 # --- Production hardening (on whenever DEBUG is off) -------------------------------------------
 if not DEBUG:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Behind a TLS-terminating proxy, the header by which it says a request came over HTTPS, as
+    # "HEADER,value"; empty when nothing stands in front (then no client can claim it either).
+    _proxy_ssl_header = env_list("SECURE_PROXY_SSL_HEADER", "HTTP_X_FORWARDED_PROTO,https")
+    if _proxy_ssl_header and len(_proxy_ssl_header) != 2:
+        raise ImproperlyConfigured("SECURE_PROXY_SSL_HEADER is HEADER,value or empty.")
+    SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl_header) or None
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # polled over plain HTTP from inside the network
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000"))
@@ -224,27 +245,24 @@ if not DEBUG:
     SECURE_REFERRER_POLICY = "same-origin"
     X_FRAME_OPTIONS = "DENY"
 
-# --- Redemption and email (issue 4) ---
-# The cache holds the rate-limit counters; Redis makes them shared by every web process.
+# --- Cache and sessions ------------------------------------------------------------------------
+# The cache holds only what may be lost or missing for a while: rate-limit counters (the limiter
+# fails open) and import progress. Redis makes them shared by every web process.
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": env("CACHE_URL", REDIS_URL),
             "KEY_PREFIX": "seatstore",
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            "OPTIONS": {"socket_connect_timeout": REDIS_CONNECT_TIMEOUT, "socket_timeout": 1},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Sessions are read from Redis, written through to the database: a query less on every page.
-# Only with Redis, shared by every web process; a process's own cache would keep a signed-out
-# session alive in the others.
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
-    if REDIS_URL
-    else "django.contrib.sessions.backends.db"
-)
+# Sessions live in the database alone, never in the cache: a Redis outage must neither sign
+# anyone out nor fail their pages, and a sign-out must not come back to life with the cache.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
 # Requests per minute and client IP. Behind a proxy, say how many proxies append to
 # X-Forwarded-For, or every client shares the proxy's address.
 REDEEM_RATE_LIMIT = int(env("REDEEM_RATE_LIMIT", "30"))
@@ -255,6 +273,6 @@ RATELIMIT_TRUSTED_PROXIES = int(env("RATELIMIT_TRUSTED_PROXIES", "0"))
 # One connection attempt when publishing: with the broker down an agent's action (and a bulk
 # action's batches) must fail over to the outbox sweep at once, not retry for seconds each.
 CELERY_BROKER_TRANSPORT_OPTIONS = {**CELERY_BROKER_TRANSPORT_OPTIONS, "max_retries": 0}
-# Provider webhooks (delivered, bounced) post to /webhooks/anymail/<esp>/tracking/; Anymail checks
-# ANYMAIL_WEBHOOK_SECRET (basic auth) and the ESP's signing key, e.g.
-# ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY, both read from the environment above (docs/email.md).
+# The provider's webhook (delivered, bounced) posts to /webhooks/anymail/<esp>/tracking/; it is
+# refused until ANYMAIL_WEBHOOK_SECRET (basic auth) and the provider's own key where it has one,
+# e.g. ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY, are set (docs/email.md).

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from accounts.forms import InvitedPasswordResetForm
+from notifications import webhooks
 
 from .health import health
 from .ratelimit import rate_limit
@@ -72,7 +73,7 @@ urlpatterns = [
     path("redeem/", include("seats.urls")),
     path("shop/", include("orders.urls")),
     path("campus/", include("campus.urls")),
-    path("webhooks/anymail/", include("anymail.urls")),
+    path("webhooks/anymail/<slug:esp>/tracking/", webhooks.tracking, name="tracking_webhook"),
     path("admin/", admin.site.urls),
 ]
 

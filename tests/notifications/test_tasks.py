@@ -1,15 +1,17 @@
 """Sending is idempotent, retries what is transient, and gives up on what is not."""
 
+import contextlib
+import threading
 from unittest import mock
 
 import psycopg
 import pytest
 from celery.exceptions import Retry
 from django.core import mail
-from django.db import connection
+from django.db import Error, connection
 
 from notifications import tasks
-from notifications.claims import LOCK_SPACE
+from notifications.claims import LOCK_SPACE, claimed
 from notifications.models import OutboundEmail
 from notifications.tasks import MAX_ATTEMPTS, send_emails, sweep_outbox
 from seats import services
@@ -17,6 +19,7 @@ from seats.models import Redemption
 
 
 def test_a_task_run_twice_sends_once(email, mailoutbox):
+    queued_at = email.queued_at
     assert send_emails.apply(args=[[email.pk]]).get() == 1
     assert send_emails.apply(args=[[email.pk]]).get() == 0
 
@@ -24,6 +27,7 @@ def test_a_task_run_twice_sends_once(email, mailoutbox):
     email.refresh_from_db()
     assert email.status == OutboundEmail.Status.SENT
     assert email.attempts == 1 and email.sent_at is not None
+    assert email.queued_at == queued_at  # the outbox still tells when it was queued
     assert email.redemption.delivery_status == Redemption.Delivery.SENT
 
 
@@ -74,6 +78,8 @@ def test_transient_provider_error_is_retried_with_backoff(email, flaky, mailoutb
         1,
         "provider unreachable",
     )
+    assert email.queued_at is not None  # the retry carries it: the sweep leaves it to the retry
+    assert sweep_outbox.apply().get() == 0
     assert mailoutbox == []
 
     assert retry.value.sig.apply().get() == 1
@@ -151,3 +157,55 @@ def test_sweep_queues_unqueued_and_stale_emails_oldest_first(email, mailoutbox):
     sweep_outbox.apply()
     assert len(mailoutbox) == 1
     assert sweep_outbox.apply().get() == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_what_a_worker_took_is_left_to_it_and_handed_over_by_the_next_sweep_once_it_dies(
+    order, agent, mailoutbox
+):
+    with mock.patch("notifications.services.enqueue"):  # its message waits in the broker
+        redemption = services.email_redemption(
+            seat=order.seats.first(), actor=agent, email="recipient@example.com"
+        )
+    email = redemption.emails.get()
+    taken, dead = threading.Event(), threading.Event()
+    worker = {}
+
+    def take_and_die():
+        """A worker takes the email; its session ends before the email is sent."""
+        with contextlib.suppress(Error), claimed([email.pk]) as held:
+            worker.update(pid=connection.connection.info.backend_pid, held=list(held))
+            taken.set()
+            dead.wait(timeout=30)
+        connection.close()
+
+    thread = threading.Thread(target=take_and_die)
+    thread.start()
+    try:
+        assert taken.wait(timeout=30) and worker["held"] == [email.pk]
+        assert sweep_outbox.apply().get() == 0  # in a live worker's hands
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s, 10000)", [worker["pid"]])  # waits
+    finally:
+        dead.set()
+        thread.join(timeout=30)
+
+    assert sweep_outbox.apply().get() == 1  # the next sweep, not ten minutes on
+    assert [m.to for m in mailoutbox] == [["recipient@example.com"]]
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.SENT
+
+
+@pytest.mark.postgres
+def test_a_claiming_worker_asks_postgresql_to_notice_its_machine_vanishing(email):
+    with claimed([email.pk]), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('tcp_keepalives_idle')::int + "
+            "current_setting('tcp_keepalives_interval')::int * "
+            "current_setting('tcp_keepalives_count')::int, "
+            "current_setting('tcp_user_timeout')::int"
+        )
+        silent_seconds, unanswered_ms = cursor.fetchone()
+    assert 0 < silent_seconds <= 30
+    assert 0 < unanswered_ms <= 30_000

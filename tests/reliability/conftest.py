@@ -20,6 +20,7 @@ import urllib.request
 import uuid
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -318,49 +319,79 @@ def private_redis(processes, tmp_path):
     return server
 
 
+def _flush(broker: str) -> None:
+    """Empty a broker's Redis database of tasks an earlier run left behind."""
+    redis.Redis.from_url(broker).flushdb()
+
+
+def _start_worker(start_process, *, sink: SmtpSink, broker: str) -> Process:
+    """A Celery worker (solo pool) on ``broker``, sending over SMTP to ``sink``, once it
+    consumes."""
+    env = base_env(
+        REDIS_URL=broker,
+        CELERY_TASK_ALWAYS_EAGER="0",
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=str(sink.port),
+    )
+    name = f"worker-{uuid.uuid4().hex[:8]}"
+    worker = start_process(
+        name,
+        [sys.executable, "-m", "celery", "-A", "seatstore", "worker", "--pool=solo",
+         "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat",
+         "-n", f"{name}@%h"],
+        env,
+    )  # fmt: skip
+    wait_for(
+        lambda: worker.require_alive() or " ready." in worker.log(),
+        what=f"{name} to start",
+        explain=worker.log,
+    )
+    return worker
+
+
 @pytest.fixture
 def start_worker(processes):
-    """Start a Celery worker (solo pool) on a broker, sending over SMTP to a sink; waits until
-    it consumes. Redis database 7 is emptied first, so no task of an earlier run is left."""
-    redis.Redis.from_url(REDIS_URL).flushdb()
+    """Start a Celery worker on a broker (Redis database 7 unless told), sending over SMTP to a
+    sink. Database 7 is emptied before and after the test, so no task of another run is left."""
+    _flush(REDIS_URL)
 
     def start(*, sink: SmtpSink, broker: str = REDIS_URL) -> Process:
-        env = base_env(
-            REDIS_URL=broker,
-            CELERY_TASK_ALWAYS_EAGER="0",
-            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-            EMAIL_HOST="127.0.0.1",
-            EMAIL_PORT=str(sink.port),
-        )
-        name = f"worker-{uuid.uuid4().hex[:8]}"
-        worker = processes(
-            name,
-            [sys.executable, "-m", "celery", "-A", "seatstore", "worker", "--pool=solo",
-             "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat",
-             "-n", f"{name}@%h"],
-            env,
-        )  # fmt: skip
-        wait_for(
-            lambda: worker.require_alive() or " ready." in worker.log(),
-            what=f"{name} to start",
-            explain=worker.log,
-        )
-        return worker
+        return _start_worker(processes, sink=sink, broker=broker)
 
     try:
         yield start
     finally:
-        redis.Redis.from_url(REDIS_URL).flushdb()
+        _flush(REDIS_URL)
+
+
+@pytest.fixture
+def start_private_worker(processes, private_redis):
+    """Start a Celery worker whose broker is the test's own redis-server (which starts empty)."""
+
+    def start(*, sink: SmtpSink) -> Process:
+        return _start_worker(processes, sink=sink, broker=private_redis.url)
+
+    return start
+
+
+@dataclass
+class Web:
+    url: str
+    process: Process
 
 
 @pytest.fixture
 def start_web(processes):
     """Start ``gunicorn seatstore.wsgi`` (one worker) on a free port against the test database and
-    Redis database 7; returns its base URL once /health/ answers."""
+    a Redis (database 7 unless told) for its broker and cache, with ``env`` added to its
+    environment; returns it once /health/ answers."""
+    used = set()
 
-    def start(name: str) -> str:
+    def start(name: str, *, redis_url: str = REDIS_URL, **env) -> Web:
+        used.add(redis_url)
         port = free_port()
-        env = base_env(REDIS_URL=REDIS_URL, DEBUG="1", CONN_MAX_AGE="0")
+        env = base_env(REDIS_URL=redis_url, DEBUG="1", CONN_MAX_AGE="0", **env)
         web = processes(
             name,
             [sys.executable, "-m", "gunicorn", "seatstore.wsgi", "--workers", "1",
@@ -378,9 +409,10 @@ def start_web(processes):
                 return False
 
         wait_for(healthy, what=f"{name} to serve", explain=web.log)
-        return base
+        return Web(base, web)
 
     try:
         yield start
     finally:
-        redis.Redis.from_url(REDIS_URL).flushdb()
+        if REDIS_URL in used:
+            _flush(REDIS_URL)

@@ -2,50 +2,16 @@
 load balancer: a sign-in and a seat action made on one are seen on the other, because nothing
 lives in a process's memory."""
 
-import http.cookiejar
 import re
-import urllib.error
-import urllib.parse
-import urllib.request
 
 import pytest
 from django.conf import global_settings
 
 from seats.models import Seat, SeatEvent
 from tests import factories
+from tests.reliability.web_client import Browser
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-class NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None  # a 302 comes back as an HTTPError the browser helper turns into a response
-
-
-class Browser:
-    """One person's cookies, shared by whichever process serves each request."""
-
-    def __init__(self):
-        self.cookies = http.cookiejar.CookieJar()
-        self._opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.cookies), NoRedirects
-        )
-
-    def request(self, url: str, data: dict | None = None) -> tuple[int, str, str]:
-        """(status, Location header, body) of a GET, or of a POST when ``data`` is given."""
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        try:
-            with self._opener.open(url, data=body, timeout=10) as response:
-                return response.status, "", response.read().decode()
-        except urllib.error.HTTPError as response:
-            return response.code, response.headers.get("Location", ""), response.read().decode()
-
-    def form_token(self, url: str) -> str:
-        status, _, page = self.request(url)
-        assert status == 200, (url, status)
-        return CSRF_FIELD.search(page).group(1)
 
 
 def test_sign_in_and_seat_action_on_one_process_are_seen_on_the_other(start_web, settings):
@@ -55,7 +21,7 @@ def test_sign_in_and_seat_action_on_one_process_are_seen_on_the_other(start_web,
     agent.set_password(factories.PASSWORD)
     agent.save(update_fields=["password"])
     seat = order.seats.order_by("pk").first()
-    a, b = start_web("web-a"), start_web("web-b")
+    a, b = start_web("web-a").url, start_web("web-b").url
     assert a != b
     browser = Browser()
 
