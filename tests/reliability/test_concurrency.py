@@ -348,7 +348,7 @@ def test_a_learner_starting_while_the_seat_is_unassigned_keeps_no_active_enrollm
 
     outcome = while_held(
         partial(services.unassign_seat, seat=seat.pk, actor=order.buyer),
-        partial(learner.post, enrollment.training_url),
+        partial(learner.post, enrollment.training_url, {"step": "start"}),
     )
 
     outcome.assert_no_crash()
