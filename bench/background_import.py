@@ -5,9 +5,9 @@ from unittest import mock
 
 from django.db import connection
 
+from imports import jobs
+from imports.bulk import bulk_assign
 from seats.models import ImportJob, Seat
-from seats.services import bulk_jobs
-from seats.services.bulk import bulk_assign
 
 from .bulk_assign import rows_for
 from .common import Figure, timed
@@ -29,12 +29,10 @@ def apply_by_job(order, agent, rows) -> tuple[float, float, int]:
     """(seconds to start the job, seconds to run it, progress reports) for one import; starting
     is the agent's click (the checks), running is the worker's part."""
     start, job = timed(
-        lambda: bulk_jobs.start_import(
-            order=order, actor=agent, kind="assign", rows=rows, enqueue=False
-        )
+        lambda: jobs.start_import(order=order, actor=agent, kind="assign", rows=rows, enqueue=False)
     )
-    with mock.patch.object(bulk_jobs, "report", wraps=bulk_jobs.report) as reported:
-        seconds, done = timed(lambda: bulk_jobs.run_import(job.pk))
+    with mock.patch.object(jobs, "report", wraps=jobs.report) as reported:
+        seconds, done = timed(lambda: jobs.run_import(job.pk))
     assert done.status == ImportJob.Status.DONE, done.result
     assert Seat.objects.filter(order=order, status="assigned").count() == len(rows)
     return start, seconds, reported.call_count

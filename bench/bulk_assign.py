@@ -2,8 +2,8 @@
 
 from django.db import connection, transaction
 
+from imports.bulk import AssignRow, bulk_assign
 from seats.models import Seat
-from seats.services.bulk import AssignRow, bulk_assign
 
 from .common import Figure, sql, timed
 from .data import paid_order, store_with_agent

@@ -66,8 +66,8 @@ def filler_seats(total: int, store, group, agent, product, per_order: int = 10_0
 def assign_some(order, agent, count: int, tag: str) -> None:
     """Give ``count`` seats of the order to learners and email two links, as an agent's day
     leaves an order: badges, learners, links and history on the page."""
+    from imports.bulk import AssignRow, bulk_assign
     from seats import services
-    from seats.services.bulk import AssignRow, bulk_assign
 
     rows = [AssignRow(row=n + 2, email=f"{tag}-{n}@bench.example") for n in range(count)]
     bulk_assign(order=order, actor=agent, rows=rows)

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from aiosmtpd.controller import Controller
 
+from imports.bulk import RecipientRow, bulk_email_redemptions
 from notifications.models import OutboundEmail
 from seats.models import Redemption
-from seats.services.bulk import RecipientRow, bulk_email_redemptions
 from seatstore.celery import app
 
 from . import smtp_client

@@ -3,18 +3,18 @@
 from django import forms
 
 from accounts.models import normalize_email
-from seats.models import Seat, SupplementalQuestion
-from seats.services._base import questions_for
-from seats.services.redemption import MESSAGE_MAX_LENGTH
-
-from . import queries
-from .csv_files import (
+from imports.csv_files import (
     BACKGROUND_AFTER_ROWS,
     MAX_ROWS,
     MAX_UPLOAD_BYTES,
     CsvRefused,
     question_column,
 )
+from seats.models import Seat, SupplementalQuestion
+from seats.services._base import questions_for
+from seats.services.redemption import MESSAGE_MAX_LENGTH
+
+from . import queries
 
 
 class SeatForm(forms.Form):

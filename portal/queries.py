@@ -8,11 +8,11 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquer
 
 from groups.models import PurchasingGroup
 from groups.selectors import capacity
+from imports.jobs import progress_of
 from orders.models import Order, OrderLine
 from seats.access import managed_group_ids, orders_visible_to, seats_visible_to
 from seats.models import ImportJob, Redemption, Seat, SeatEvent
 from seats.selectors import annotate_status_counts
-from seats.services.bulk_jobs import progress_of
 
 
 def order_list(user) -> QuerySet[Order]:

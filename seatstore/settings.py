@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "groups",
     "seats",
     "campus",
+    "imports",
     "notifications",
     "core",
     "accounts",
@@ -189,7 +190,7 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 30.0},
     "expire-redemptions": {"task": "seats.tasks.expire_redemptions", "schedule": 300.0},
     "remind-redemptions": {"task": "seats.tasks.remind_redemptions", "schedule": 3600.0},
-    "requeue-stalled-imports": {"task": "seats.tasks.requeue_stalled_imports", "schedule": 600.0},
+    "requeue-stalled-imports": {"task": "imports.tasks.requeue_stalled_imports", "schedule": 600.0},
 }
 
 # --- Seatstore ---------------------------------------------------------------------------------

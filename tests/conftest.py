@@ -1,6 +1,7 @@
 import pytest
 from django.core.cache import cache
 
+from seats import services
 from tests import factories
 
 
@@ -47,3 +48,21 @@ def store_admin(db):
 @pytest.fixture
 def learner(db):
     return factories.UserFactory(email="learner@example.com")
+
+
+@pytest.fixture
+def agent_client(client, agent):
+    client.force_login(agent)
+    return client
+
+
+@pytest.fixture
+def make_learner_with_enrollment(order):
+    """A learner already enrolled in the order's course (through another order's seat)."""
+
+    def make(email: str):
+        line = order.lines.get()
+        other = factories.make_order(seats=1, product=line.product, group=order.owner_group)
+        services.assign_seat(seat=other.seats.get(), actor=other.buyer, email=email)
+
+    return make

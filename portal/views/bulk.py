@@ -7,7 +7,7 @@ applied is exactly what was previewed, and a preview page left open after a newe
 apply the newer file by mistake. The apply checks every rule again under the seat locks.
 
 A file of up to ``BACKGROUND_AFTER_ROWS`` rows is applied within the request; a bigger one is
-handed to a background job (``bulk_jobs.start_import``) whose progress the order page shows."""
+handed to a background job (``jobs.start_import``) whose progress the order page shows."""
 
 import secrets
 from collections.abc import Callable
@@ -21,12 +21,8 @@ from django.utils.crypto import constant_time_compare
 from django.views.decorators.http import require_POST
 
 from core.errors import SeatActionError
-from seats.access import access_order
-from seats.services import bulk, bulk_jobs
-from seats.services._base import questions_for
-from seats.services.redemption import MESSAGE_MAX_LENGTH
-
-from ..csv_files import (
+from imports import bulk, jobs
+from imports.csv_files import (
     BACKGROUND_AFTER_ROWS,
     MAX_ROWS,
     MAX_UPLOAD_BYTES,
@@ -34,6 +30,10 @@ from ..csv_files import (
     parse_assign,
     parse_recipients,
 )
+from seats.access import access_order
+from seats.services._base import questions_for
+from seats.services.redemption import MESSAGE_MAX_LENGTH
+
 from ..forms import BulkUploadForm
 
 PREVIEW_ROWS = 20
@@ -47,9 +47,9 @@ class BulkKind:
     verb: str  # "Assign 42 seats"
 
     @property
-    def service(self) -> bulk_jobs.ImportKind:
+    def service(self) -> jobs.ImportKind:
         """What the import checks, applies and reports, in a request or a background job."""
-        return bulk_jobs.KINDS[self.slug]
+        return jobs.KINDS[self.slug]
 
 
 KINDS = {
@@ -172,7 +172,7 @@ def _apply(request, order, kind: BulkKind, line, rows: list) -> str:
     service = kind.service
     if len(rows) <= BACKGROUND_AFTER_ROWS:
         return service.done(service.apply(order=order, actor=request.user, rows=rows, line=line))
-    bulk_jobs.start_import(order=order, actor=request.user, kind=kind.slug, rows=rows, line=line)
+    jobs.start_import(order=order, actor=request.user, kind=kind.slug, rows=rows, line=line)
     return (
         f"The {len(rows):,} {service.noun} are being imported in the background; this page shows "
         "the progress. Nothing changes until every row is applied."

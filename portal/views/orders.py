@@ -9,6 +9,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from imports.csv_files import csv_lines
 from seats import rules
 from seats.access import SeatAuthority, access_order
 from seats.models import Seat
@@ -16,7 +17,6 @@ from seats.selectors import status_counts
 
 from .. import queries
 from ..actions import Offer, SeatAction, offered_actions
-from ..csv_files import csv_lines
 from ..forms import SeatFilterForm
 
 ORDERS_PER_PAGE = 20

@@ -3,9 +3,9 @@ raw JSON, and what a person typed is escaped."""
 
 import pytest
 
+from imports.bulk import AssignRow, bulk_assign
 from seats import services
 from seats.models import SeatEvent
-from seats.services.bulk import AssignRow, bulk_assign
 
 from .conftest import change_url, changelist_url
 

@@ -9,11 +9,11 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.html import escape
 
+from imports.bulk import RecipientRow, bulk_email_redemptions
 from notifications import emails
 from notifications.models import OutboundEmail
 from seats import services
 from seats.models import Seat
-from seats.services.bulk import RecipientRow, bulk_email_redemptions
 from tests.factories import UserFactory, make_seat, make_store_admin
 from tests.redemption.helpers import link_in
 

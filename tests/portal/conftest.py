@@ -3,13 +3,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from seats import services
 from seats.models import Seat
-from tests import factories
-
-
-@pytest.fixture
-def agent_client(client, agent):
-    client.force_login(agent)
-    return client
 
 
 @pytest.fixture
@@ -35,15 +28,3 @@ def seats(order):
 
 def csv_upload(text: str, name: str = "people.csv", encoding: str = "utf-8"):
     return SimpleUploadedFile(name, text.encode(encoding), content_type="text/csv")
-
-
-@pytest.fixture
-def make_learner_with_enrollment(order):
-    """A learner already enrolled in the order's course (through another order's seat)."""
-
-    def make(email: str):
-        line = order.lines.get()
-        other = factories.make_order(seats=1, product=line.product, group=order.owner_group)
-        services.assign_seat(seat=other.seats.get(), actor=other.buyer, email=email)
-
-    return make

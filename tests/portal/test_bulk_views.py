@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import User
+from imports import csv_files
 from notifications.models import OutboundEmail
-from portal import csv_files
 from seats.models import Enrollment, ImportJob, Redemption, Seat, SeatEvent
 from tests import factories
 from tests.portal.conftest import csv_upload

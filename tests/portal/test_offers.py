@@ -6,11 +6,11 @@ import pytest
 from django.urls import reverse
 
 from core.errors import SeatActionError
+from imports.bulk import AssignRow, validate_bulk_assign
 from portal.actions import ACTIONS
 from seats import services
 from seats.lms import campus
 from seats.models import Seat
-from seats.services.bulk import AssignRow, validate_bulk_assign
 from tests import factories
 from tests.admin.conftest import action_url
 

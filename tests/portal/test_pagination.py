@@ -6,7 +6,7 @@ import re
 
 from django.urls import reverse
 
-from seats.services.bulk import AssignRow, bulk_assign
+from imports.bulk import AssignRow, bulk_assign
 from tests import factories
 
 

@@ -6,10 +6,10 @@ the seats a search finds)."""
 import pytest
 from django.urls import reverse
 
+from imports import jobs
+from imports.bulk import AssignRow
 from seats import services
 from seats.models import Seat
-from seats.services import bulk_jobs
-from seats.services.bulk import AssignRow
 from tests import factories
 
 ORDERS_LIST_QUERIES = 6
@@ -34,7 +34,7 @@ def order_of(size: int, agent, group):
 def importing(order, agent) -> None:
     """A finished import and a running one, with progress, as the page shows them."""
     finished, running = (
-        bulk_jobs.start_import(
+        jobs.start_import(
             order=order,
             actor=agent,
             kind="assign",
@@ -43,8 +43,8 @@ def importing(order, agent) -> None:
         )
         for number in range(2)
     )
-    bulk_jobs.run_import(finished.pk)
-    bulk_jobs.report(running.pk, 0)
+    jobs.run_import(finished.pk)
+    jobs.report(running.pk, 0)
 
 
 @pytest.mark.parametrize("size", [10, 2000])

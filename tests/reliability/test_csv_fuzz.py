@@ -11,8 +11,8 @@ from django.urls import reverse
 from hypothesis import event, example, given
 from hypothesis import strategies as st
 
+from imports import csv_files
 from notifications.models import OutboundEmail
-from portal import csv_files
 from seats.models import Seat, SeatEvent
 from tests import factories
 from tests.reliability.inputs import (

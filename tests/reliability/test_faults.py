@@ -10,12 +10,12 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from imports.bulk import RecipientRow, bulk_email_redemptions
 from notifications.claims import unclaimed
 from notifications.models import OutboundEmail
 from notifications.services import BATCH_SIZE
 from notifications.tasks import sweep_outbox
 from seats.models import Redemption, Seat
-from seats.services.bulk import RecipientRow, bulk_email_redemptions
 from tests import factories
 from tests.notifications.conftest import celery_broker
 from tests.portal.conftest import csv_upload

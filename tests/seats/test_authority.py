@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 
 from core.errors import SeatActionError
+from imports.bulk import AssignRow, validate_bulk_assign
 from seats import services
 from seats.models import Seat
-from seats.services.bulk import AssignRow, validate_bulk_assign
 from tests import factories
 
 

@@ -10,10 +10,10 @@ from django.db import connection
 
 from accounts.models import User
 from core.errors import SeatActionError
+from imports.bulk import AssignRow, bulk_assign
 from notifications.models import OutboundEmail
 from seats import services
 from seats.models import Enrollment, Redemption, Seat, SeatEvent
-from seats.services.bulk import AssignRow, bulk_assign
 from seats.tokens import token_for
 from tests import factories
 

@@ -5,11 +5,11 @@ import pytest
 from django.urls import reverse
 
 from core.errors import SeatActionError
+from imports.bulk import AssignRow, validate_bulk_assign
 from orders import services as order_services
 from orders.models import Order
 from seats import services
 from seats.models import Seat
-from seats.services.bulk import AssignRow, validate_bulk_assign
 from tests import factories
 
 RETAIL_REFUSAL = "is a retail purchase: its one seat is for its buyer and cannot be handed out"

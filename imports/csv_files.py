@@ -13,11 +13,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from seats.models import SupplementalQuestion
-from seats.services.bulk import AssignRow, RecipientRow, RowError
+
+from .bulk import AssignRow, RecipientRow, RowError
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 50_000
-# Bigger files are applied by a background job (``seats.services.bulk_jobs``), not the request.
+# Bigger files are applied by a background job (``imports.jobs``), not the request.
 BACKGROUND_AFTER_ROWS = 5000
 DELIMITERS = ",;\t"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

@@ -22,8 +22,8 @@ from django.utils import timezone
 from accounts.models import User
 from core.errors import SeatActionError
 from orders.models import Order, OrderLine
+from seats.models import ImportJob
 
-from ..models import ImportJob
 from . import bulk
 
 logger = logging.getLogger("seats")
@@ -122,7 +122,7 @@ def start_import(
 def _queue(job_id: int) -> None:
     """Hand the job to the broker; if it cannot be reached, the job fails at once with a message
     the agent sees on the order page, rather than waiting for ever."""
-    from ..tasks import run_import as task
+    from .tasks import run_import as task
 
     try:
         task.delay(job_id)

@@ -1,4 +1,4 @@
-"""Background imports (seats.services.bulk_jobs): checked before they are queued, applied all or
+"""Background imports (imports.jobs): checked before they are queued, applied all or
 nothing by the task, at most once, with their progress and outcome on the order page."""
 
 from dataclasses import replace
@@ -7,11 +7,11 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import User
+from imports import bulk, jobs, tasks
+from imports.bulk import AssignRow, BulkRefused, RecipientRow
 from notifications.models import OutboundEmail
-from seats import services, tasks
+from seats import services
 from seats.models import ImportJob, Seat, SeatEvent
-from seats.services import bulk, bulk_jobs
-from seats.services.bulk import AssignRow, BulkRefused, RecipientRow
 
 
 def rows_of(count: int) -> list[AssignRow]:
@@ -19,7 +19,7 @@ def rows_of(count: int) -> list[AssignRow]:
 
 
 def start(order, agent, rows, kind="assign") -> ImportJob:
-    return bulk_jobs.start_import(order=order, actor=agent, kind=kind, rows=rows, enqueue=False)
+    return jobs.start_import(order=order, actor=agent, kind=kind, rows=rows, enqueue=False)
 
 
 def order_page(client, order) -> str:
@@ -48,7 +48,7 @@ def test_start_saves_the_rows_and_queues_the_task_once_committed(
     order, agent, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks() as queued:
-        job = bulk_jobs.start_import(order=order, actor=agent, kind="assign", rows=rows_of(3))
+        job = jobs.start_import(order=order, actor=agent, kind="assign", rows=rows_of(3))
     assert (job.status, job.total_rows, job.line) == ("queued", 3, order.lines.get())
     assert job.rows[0] == {
         "row": 2,
@@ -79,7 +79,7 @@ def test_a_broker_that_cannot_be_reached_fails_the_job_visibly(
         raise ConnectionError("broker down")
 
     monkeypatch.setattr(tasks.run_import, "delay", unreachable)
-    bulk_jobs._queue(job.pk)
+    jobs._queue(job.pk)
     job.refresh_from_db()
     assert job.status == "failed"
     assert "could not be started, so nothing was applied" in order_page(agent_client, order)
@@ -92,7 +92,7 @@ def test_order_page_shows_the_progress_of_a_running_import(agent_client, order, 
     assert "Importing 4 learners: waiting to start</strong>" in page
     assert '<meta http-equiv="refresh" content="3">' in page
 
-    bulk_jobs.report(job.pk, 2)  # what the task reports after a batch
+    jobs.report(job.pk, 2)  # what the task reports after a batch
     page = order_page(agent_client, order)
     assert "Importing 4 learners: 2 done</strong>" in page
     assert '<progress max="4" value="2"' in page
@@ -101,7 +101,7 @@ def test_order_page_shows_the_progress_of_a_running_import(agent_client, order, 
 
 def test_email_imports_say_what_they_do(agent_client, order, agent):
     job = start(order, agent, [RecipientRow(2, "a@example.com")], kind="email")
-    bulk_jobs.report(job.pk, 0)
+    jobs.report(job.pk, 0)
     assert "Emailing links to 1 recipient: 0 done</strong>" in order_page(agent_client, order)
     tasks.run_import(job.pk)
     page = order_page(agent_client, order)
@@ -112,7 +112,7 @@ def test_email_imports_say_what_they_do(agent_client, order, agent):
 def test_the_task_reports_progress_after_each_batch(order, agent, monkeypatch):
     monkeypatch.setattr(bulk, "BATCH_SIZE", 2)
     reported = []
-    monkeypatch.setattr(bulk_jobs, "report", lambda job_id, done: reported.append((job_id, done)))
+    monkeypatch.setattr(jobs, "report", lambda job_id, done: reported.append((job_id, done)))
     job = start(order, agent, rows_of(5))
     assert tasks.run_import(job.pk) == "done"
     assert reported == [(job.pk, 0), (job.pk, 2), (job.pk, 4), (job.pk, 5)]
@@ -120,14 +120,14 @@ def test_the_task_reports_progress_after_each_batch(order, agent, monkeypatch):
 
 def test_order_page_shows_the_finished_import_and_stops_refreshing(agent_client, order, agent):
     job = start(order, agent, rows_of(2))
-    bulk_jobs.report(job.pk, 1)
+    jobs.report(job.pk, 1)
     tasks.run_import(job.pk)
     page = order_page(agent_client, order)
     assert "The import of 2 rows finished" in page
     assert "2 seats assigned and the learners emailed" in page
     assert "Importing" not in page
     assert "http-equiv" not in page
-    assert bulk_jobs.progress_of([job]) == {}
+    assert jobs.progress_of([job]) == {}
 
 
 def test_an_import_whose_rows_became_invalid_fails_and_changes_nothing(
@@ -181,8 +181,8 @@ def test_an_unexpected_error_fails_the_job_and_applies_nothing(order, agent, mon
         bulk.bulk_assign(**kwargs)
         raise RuntimeError("bug")
 
-    kind = bulk_jobs.KINDS[ImportJob.Kind.ASSIGN]
-    monkeypatch.setitem(bulk_jobs.KINDS, ImportJob.Kind.ASSIGN, replace(kind, apply=broken))
+    kind = jobs.KINDS[ImportJob.Kind.ASSIGN]
+    monkeypatch.setitem(jobs.KINDS, ImportJob.Kind.ASSIGN, replace(kind, apply=broken))
     job = start(order, agent, rows_of(2))
     assert tasks.run_import(job.pk) == "failed"
     job.refresh_from_db()
@@ -205,14 +205,14 @@ def test_an_import_delivered_twice_applies_once(order, agent):
 def test_an_import_whose_broker_message_was_lost_is_queued_again(agent_client, order, agent):
     job = start(order, agent, rows_of(2))  # queued, but the broker never delivers it
     created = job.created_at
-    assert bulk_jobs.requeue_stalled(now=created + bulk_jobs.REQUEUE_AFTER) == 0
+    assert jobs.requeue_stalled(now=created + jobs.REQUEUE_AFTER) == 0
     assert nothing_changed(order)
 
-    assert bulk_jobs.requeue_stalled(now=created + bulk_jobs.REQUEUE_AFTER * 2) == 1
+    assert jobs.requeue_stalled(now=created + jobs.REQUEUE_AFTER * 2) == 1
     job.refresh_from_db()
     assert job.status == "done"
     assert "2 seats assigned" in order_page(agent_client, order)
-    assert bulk_jobs.requeue_stalled(now=created + bulk_jobs.REQUEUE_AFTER * 2) == 0
+    assert jobs.requeue_stalled(now=created + jobs.REQUEUE_AFTER * 2) == 0
 
 
 def test_order_page_lists_only_that_orders_imports(agent_client, order, agent, group):

@@ -33,13 +33,12 @@ from core.errors import SeatActionError
 from notifications.models import OutboundEmail
 from notifications.services import queue_emails
 from orders.models import Order, OrderLine
-
-from .. import access, rules
-from ..lms import campus
-from ..models import Enrollment, Seat, SeatEvent, SupplementalAnswer, SupplementalQuestion
-from ._base import questions_for
-from .learners import clean_email
-from .redemption import MESSAGE_MAX_LENGTH, build_link
+from seats import access, rules
+from seats.lms import campus
+from seats.models import Enrollment, Seat, SeatEvent, SupplementalAnswer, SupplementalQuestion
+from seats.services._base import questions_for
+from seats.services.learners import clean_email
+from seats.services.redemption import MESSAGE_MAX_LENGTH, build_link
 
 
 @dataclass(frozen=True)

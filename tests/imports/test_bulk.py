@@ -1,4 +1,4 @@
-"""seats.services.bulk: the set-based import path keeps every rule and leaves every row the
+"""imports.bulk: the set-based import path keeps every rule and leaves every row the
 per-seat services leave, in a number of queries that does not grow with the file."""
 
 import time
@@ -10,11 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import User
 from core.bulk_sql import insert_rows
 from core.errors import SeatActionError
-from notifications.models import OutboundEmail
-from seats import services
-from seats.models import Enrollment, Redemption, Seat, SeatEvent, SupplementalAnswer
-from seats.services import bulk
-from seats.services.bulk import (
+from imports import bulk
+from imports.bulk import (
     AssignRow,
     BulkRefused,
     RecipientRow,
@@ -24,6 +21,9 @@ from seats.services.bulk import (
     validate_bulk_assign,
     validate_bulk_email,
 )
+from notifications.models import OutboundEmail
+from seats import services
+from seats.models import Enrollment, Redemption, Seat, SeatEvent, SupplementalAnswer
 from seats.tokens import token_for
 from tests import factories
 
