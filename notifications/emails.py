@@ -93,7 +93,7 @@ def _seat_context(email: OutboundEmail) -> dict:
         "product": seat.order_line.product,
         "store": seat.order.store,
         "training_url": seat.enrollment.training_url if seat.enrollment else "",
-        "training_page": absolute(reverse("accounts:training")),
+        "training_page": absolute(reverse("portal:training")),
     }
 
 

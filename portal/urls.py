@@ -1,10 +1,12 @@
 from django.urls import path
 
-from .views import bulk, groups, orders, seat_actions
+from .views import bulk, groups, learner, orders, seat_actions
 
 app_name = "portal"
 
 urlpatterns = [
+    path("", learner.home, name="home"),
+    path("training/", learner.training, name="training"),
     path("orders/", orders.order_list, name="orders"),
     path("orders/<int:order_id>/", orders.order_detail, name="order"),
     path("orders/<int:order_id>/seats.csv", orders.order_export, name="export"),

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_safe
 from accounts.forms import RegistrationForm
 from accounts.models import User
 from core.errors import SeatActionError
-from seatstore.ratelimit import rate_limit
+from core.ratelimit import rate_limit
 
 from .forms import SupplementalAnswersForm
 from .models import Redemption, Seat

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from .navigation import portal_sections
+from portal.sections import portal_sections
 
 
 def site(request):

@@ -117,7 +117,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "accounts:home"
+LOGIN_REDIRECT_URL = "portal:home"
 PASSWORD_RESET_TIMEOUT = 7 * 24 * 3600  # invitations use the reset token to set a first password
 SUPPORT_EMAIL = env("SUPPORT_EMAIL", "support@seatstore.local")
 LOGOUT_REDIRECT_URL = "login"

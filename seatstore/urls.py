@@ -5,10 +5,10 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from accounts.forms import InvitedPasswordResetForm
+from core.ratelimit import rate_limit
 from notifications import webhooks
 
 from .health import health
-from .ratelimit import rate_limit
 
 admin.site.site_header = "Seatstore administration"
 admin.site.site_title = "Seatstore admin"
@@ -65,7 +65,7 @@ auth_urlpatterns = [
 ]
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="accounts:home", permanent=False)),
+    path("", RedirectView.as_view(pattern_name="portal:home", permanent=False)),
     path("health/", health, name="health"),
     path("account/", include(auth_urlpatterns)),
     path("account/", include("accounts.urls")),

@@ -11,9 +11,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from core.errors import SeatActionError
+from core.navigation import safe_next
 from seats import rules
 from seats.access import SeatAuthority, access_seat
-from seatstore.navigation import safe_next
 
 from ..actions import ACTIONS, SeatAction
 

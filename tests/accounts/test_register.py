@@ -21,7 +21,7 @@ def test_registering_creates_the_account_and_signs_in(client, db):
     response = client.post(REGISTER, _form())
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:home")
+    assert response["Location"] == reverse("portal:home")
     user = User.objects.get(email="fresh.person@example.com")
     assert (user.first_name, user.last_name) == ("Fresh", "Person")
     assert user.check_password(PASSWORD)
@@ -38,7 +38,7 @@ def test_next_pointing_elsewhere_is_ignored(client, db):
         client.logout()
         User.objects.all().delete()
         response = client.post(REGISTER, _form(next=evil))
-        assert response["Location"] == reverse("accounts:home"), evil
+        assert response["Location"] == reverse("portal:home"), evil
 
 
 def test_existing_email_is_refused_with_a_way_out(client, db):

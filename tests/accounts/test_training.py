@@ -4,7 +4,7 @@ from seats import services
 from seats.models import Seat
 from tests.factories import make_seat, make_store_admin
 
-TRAINING = reverse("accounts:training")
+TRAINING = reverse("portal:training")
 
 
 def test_training_lists_held_seats_with_their_links(client, db):
@@ -43,12 +43,12 @@ def test_training_needs_sign_in(client, db):
 
 def test_home_sends_each_person_to_their_work(client, db, agent, learner):
     client.force_login(agent)
-    assert client.get(reverse("accounts:home"))["Location"] == reverse("portal:orders")
+    assert client.get(reverse("portal:home"))["Location"] == reverse("portal:orders")
     client.force_login(learner)
-    assert client.get(reverse("accounts:home"))["Location"] == TRAINING
+    assert client.get(reverse("portal:home"))["Location"] == TRAINING
     client.force_login(make_store_admin())
-    assert client.get(reverse("accounts:home"))["Location"] == reverse("admin:index")
-    assert client.get("/")["Location"] == reverse("accounts:home")
+    assert client.get(reverse("portal:home"))["Location"] == reverse("admin:index")
+    assert client.get("/")["Location"] == reverse("portal:home")
 
 
 def test_training_page_queries_do_not_grow_with_courses(client, db, django_assert_num_queries):

@@ -11,7 +11,7 @@ from tests import factories
 
 def tabs(client) -> list[str]:
     """The names of the links in the page's main navigation."""
-    html = client.get(reverse("accounts:training")).text
+    html = client.get(reverse("portal:training")).text
     nav = re.search(r'<nav class="main-nav".*?</nav>', html, re.DOTALL).group()
     return re.findall(r"<a [^>]*>([^<]+)</a>", nav)
 

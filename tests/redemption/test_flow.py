@@ -104,7 +104,7 @@ def test_emailed_link_is_registered_answered_and_redeemed_into_training(
 
     assert client.get(link).status_code == 404  # single use
     assert client.get(claim).status_code == 404
-    assert enrollment.training_url in client.get(reverse("accounts:training")).content.decode()
+    assert enrollment.training_url in client.get(reverse("portal:training")).content.decode()
 
 
 def test_recipient_with_an_account_signs_in_and_comes_back(client, redemption, recipient):
