@@ -5,6 +5,8 @@ from an enrollment's page or for several selected at once."""
 from django import forms
 from django.contrib import admin
 
+from campus.models import CampusEvent
+from campus.progress import record_progress
 from core.admin import (
     ActionForm,
     ObjectAction,
@@ -15,9 +17,6 @@ from core.admin import (
     submitted,
 )
 from seats.models import Enrollment
-
-from .models import CampusEvent
-from .progress import record_progress
 
 Result = Enrollment.Result
 

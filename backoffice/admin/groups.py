@@ -7,8 +7,9 @@ from django.template.loader import render_to_string
 
 from groups.models import GroupMembership, PurchasingGroup
 from groups.selectors import COLUMNS, capacity, seat_figures
-from seats.admin.counts import SEAT_COUNT_COLUMNS, SeatCountsMixin
 from seats.models import Seat
+
+from .counts import SEAT_COUNT_COLUMNS, SeatCountsMixin
 
 INVOICE_ITEMS_SHOWN = 100
 

@@ -7,11 +7,10 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db import IntegrityError
 
+from accounts.models import User
 from core.admin import ReadOnlyInline, admin_link
 from groups.models import GroupMembership
 from orders.models import PurchasingAgentAgreement
-
-from .models import User
 
 
 class UserCreationForm(AdminUserCreationForm):
