@@ -6,8 +6,8 @@ from django.db import connection
 
 from groups.models import GroupMembership, PurchasingGroup
 from orders.models import Order, OrderLine, Product, Store
-from orders.services import create_order, record_payment
 from seats.models import Seat
+from shop.services import create_order, record_payment
 
 from .common import sql
 

@@ -7,10 +7,10 @@ from collections import defaultdict
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from groups.models import PurchasingGroup
-from groups.selectors import capacity
 from imports.jobs import progress_of
 from orders.models import Order, OrderLine
 from seats.access import managed_group_ids, orders_visible_to, seats_visible_to
+from seats.capacity import capacity
 from seats.models import ImportJob, Redemption, Seat, SeatEvent
 from seats.selectors import annotate_status_counts
 

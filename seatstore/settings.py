@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "notifications",
     "core",
     "accounts",
+    "shop",
     "portal",
     "backoffice",
 ]

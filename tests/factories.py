@@ -8,10 +8,10 @@ from django.contrib.auth.models import Permission
 
 from accounts.models import User
 from groups.models import GroupMembership, PurchasingGroup
-from orders import services as order_services
 from orders.models import Order, Product, PurchasingAgentAgreement, Store
 from seats import services
 from seats.models import Seat, SupplementalQuestion
+from shop import services as order_services
 
 PASSWORD = "correct-horse-battery"
 

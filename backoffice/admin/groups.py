@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.template.loader import render_to_string
 
 from groups.models import GroupMembership, PurchasingGroup
-from groups.selectors import COLUMNS, capacity, seat_figures
+from seats.capacity import COLUMNS, capacity, seat_figures
 from seats.models import Seat
 
 from .counts import SEAT_COUNT_COLUMNS, SeatCountsMixin

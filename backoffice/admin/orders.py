@@ -21,13 +21,13 @@ from core.admin import (
 )
 from orders import agreements
 from orders.models import Order, OrderLine, Product, PurchasingAgentAgreement, Refund, Store
-from orders.services import enroll_buyer, mark_order_paid
 from seats import rules
 from seats.forms import SupplementalAnswersForm
 from seats.models import Seat, SupplementalQuestion
 from seats.selectors import annotate_status_counts
 from seats.services import set_order_owner_group
 from seats.services._base import questions_for
+from shop.services import enroll_buyer, mark_order_paid
 
 from .counts import SEAT_COUNT_COLUMNS, SeatCountsMixin
 from .forms import OwnerGroupForm

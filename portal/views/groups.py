@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from groups.selectors import COLUMNS
+from seats.capacity import COLUMNS
 
 from .. import queries
 

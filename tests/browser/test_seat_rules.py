@@ -5,10 +5,10 @@ learner who started keeps their seat, and a refusal keeps what the agent typed."
 import pytest
 from playwright.sync_api import expect
 
-from orders import services as order_services
 from orders.models import Order
 from seats import services
 from seats.lms import campus
+from shop import services as order_services
 from tests import factories
 
 pytestmark = pytest.mark.django_db(transaction=True)

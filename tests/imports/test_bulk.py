@@ -83,7 +83,7 @@ def test_validate_refuses_an_unpaid_order(agent, group):
 
 
 def test_an_order_of_several_courses_needs_a_line(agent, group):
-    from orders import services as order_services
+    from shop import services as order_services
 
     products = [factories.ProductFactory(store=group.store) for _ in range(2)]
     order = order_services.create_order(

@@ -4,10 +4,10 @@ from contextlib import contextmanager
 
 import pytest
 
-from orders import services
-from orders.checkout import CheckoutError
 from orders.models import Order, OrderLine
 from seats.models import Enrollment, Seat
+from shop import services
+from shop.checkout import CheckoutError
 from tests import factories
 
 

@@ -4,10 +4,10 @@ buyer reads the same reason on their order, and the admin enrolls them once it i
 import pytest
 from django.urls import reverse
 
-from orders.checkout import place_order
 from orders.models import Order
 from seats import services as seat_services
 from seats.models import Seat
+from shop.checkout import place_order
 from tests import factories
 from tests.admin.conftest import action_url, change_url, changelist_url
 

@@ -1,4 +1,4 @@
-"""The purchasing rules of ``orders.checkout``: agreements, sale model, groups, the enrolled
+"""The purchasing rules of ``shop.checkout``: agreements, sale model, groups, the enrolled
 buyer's restriction and its re-purchase options."""
 
 import re
@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from orders.checkout import MAX_QUANTITY, place_order
 from orders.models import Order, PurchasingAgentAgreement, Store
 from seats.models import Enrollment, Seat
+from shop.checkout import MAX_QUANTITY, place_order
 from tests import factories
 
 from .helpers import buyer_in, enroll, refused

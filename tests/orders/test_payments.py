@@ -7,12 +7,12 @@ import pytest
 
 from core.errors import SeatActionError
 from notifications.models import OutboundEmail
-from orders import payments
-from orders.checkout import place_order
 from orders.models import Order
-from orders.services import enroll_buyer, mark_order_paid, record_payment
 from seats import services as seat_services
 from seats.models import Enrollment, Seat, SeatEvent, SupplementalAnswer
+from shop import payments
+from shop.checkout import place_order
+from shop.services import enroll_buyer, mark_order_paid, record_payment
 from tests import factories
 
 from .helpers import pay

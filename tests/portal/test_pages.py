@@ -4,10 +4,10 @@ from urllib.parse import quote
 import pytest
 from django.urls import reverse
 
-from orders import services as order_services
 from seats import services
 from seats.lms import campus
 from seats.models import Redemption
+from shop import services as order_services
 from tests import factories
 
 

@@ -19,13 +19,13 @@ from accounts.models import User
 from core.errors import SeatActionError
 from imports.bulk import AssignRow, BulkRefused, bulk_assign
 from notifications.models import OutboundEmail
-from orders import services as order_services
-from orders.checkout import place_order
 from orders.models import Order, OrderLine, Refund
 from seats import services
 from seats.models import Enrollment, Redemption, ReturnRequest, Seat, SeatEvent
 from seats.selectors import status_counts
 from seats.tokens import token_for
+from shop import services as order_services
+from shop.checkout import place_order
 from tests import factories
 from tests.reliability.conftest import DEADLINE, Race, race, wait_for
 

@@ -6,10 +6,10 @@ from django.urls import reverse
 
 from core.errors import SeatActionError
 from imports.bulk import AssignRow, validate_bulk_assign
-from orders import services as order_services
 from orders.models import Order
 from seats import services
 from seats.models import Seat
+from shop import services as order_services
 from tests import factories
 
 RETAIL_REFUSAL = "is a retail purchase: its one seat is for its buyer and cannot be handed out"

@@ -1,14 +1,14 @@
 """The shop: the catalog, a product's checkout, and the confirmation of a placed order. Views only
-translate HTTP; the rules are ``orders.checkout``'s."""
+translate HTTP; the rules are ``shop.checkout``'s."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from core.errors import SeatActionError
+from orders import selectors
 from seats.access import access_order
 
-from . import selectors
 from .checkout import place_order
 from .forms import CheckoutForm
 from .payments import method_of
@@ -18,7 +18,7 @@ from .payments import method_of
 def catalog(request):
     return render(
         request,
-        "orders/catalog.html",
+        "shop/catalog.html",
         {
             "nav": "shop",
             "products": selectors.catalog_products(),
@@ -43,7 +43,7 @@ def product_detail(request, product_id: int):
             return redirect(method_of(order).start(order) or placed)
     return render(
         request,
-        "orders/product_detail.html",
+        "shop/product_detail.html",
         {"nav": "shop", "product": product, "store": product.store, "bulk": bulk, "form": form},
     )
 
@@ -54,7 +54,7 @@ def order_placed(request, order_id: int):
     lines = list(order.lines.select_related("product"))
     return render(
         request,
-        "orders/order_placed.html",
+        "shop/order_placed.html",
         {
             "nav": "shop",
             "order": order,

@@ -1,16 +1,16 @@
 """The checkout form: its shape only. Whether the purchase is allowed, and whether the answers
-will do, is ``orders.checkout``'s answer, which the view adds to the form as an error."""
+will do, is ``shop.checkout``'s answer, which the view adds to the form as an error."""
 
 from django import forms
 
 from accounts.models import User
 from groups.models import PurchasingGroup
+from orders.models import Product
+from orders.selectors import purchasing_groups
 from seats.forms import SupplementalAnswersForm
 from seats.services._base import questions_for
 
 from .checkout import MAX_QUANTITY
-from .models import Product
-from .selectors import purchasing_groups
 
 
 class CheckoutForm(SupplementalAnswersForm):

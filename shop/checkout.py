@@ -11,12 +11,12 @@ from django.db.models import F
 from accounts.models import User
 from core.errors import SeatActionError
 from groups.models import PurchasingGroup
+from orders.models import Order, Product, Store
+from orders.selectors import can_buy_in_bulk, purchasing_groups
 from seats.models import Enrollment
 from seats.services._base import clean_answers
 
-from .models import Order, Product, Store
 from .payments import INVOICE, PaymentMethod
-from .selectors import can_buy_in_bulk, purchasing_groups
 from .services import create_order
 
 MAX_QUANTITY = 10_000

@@ -9,10 +9,10 @@ from django.db import transaction
 
 from accounts.models import User
 from groups.models import GroupMembership, PurchasingGroup
-from orders import services as order_services
 from orders.models import Product, PurchasingAgentAgreement, Store
 from seats import services
 from seats.models import Seat, SupplementalQuestion
+from shop import services as order_services
 
 PASSWORD = "seatstore-demo"
 STORE_SLUG = "northwind-academy"

@@ -1,6 +1,6 @@
 """Placing and paying orders. An order line creates exactly ``quantity`` seats, once.
 
-Checkout rules live in ``orders.checkout``; how money arrives lives in ``orders.payments``.
+Checkout rules live in ``shop.checkout``; how money arrives lives in ``shop.payments``.
 """
 
 import logging
@@ -12,11 +12,11 @@ from django.utils import timezone
 from accounts.models import User
 from core.errors import SeatActionError
 from groups.models import PurchasingGroup
+from orders.models import Order, OrderLine, Product, Store
 from seats.access import is_store_admin
 from seats.models import Seat
 from seats.services import enroll_retail_buyer
 
-from .models import Order, OrderLine, Product, Store
 from .payments import INVOICE
 
 logger = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ def create_order(
 ) -> Order:
     """Write an order awaiting payment with its lines and one seat per unit, and a retail buyer's
     answers for when their seat is assigned. Callers check the store's purchasing rules and the
-    answers first (``orders.checkout``)."""
+    answers first (``shop.checkout``)."""
     if not items or any(quantity < 1 for _, quantity in items):
         raise SeatActionError("Choose at least one seat.")
     order = Order.objects.create(

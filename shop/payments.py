@@ -2,13 +2,13 @@
 
 Checkout places every order awaiting payment and then asks its payment method for the buyer's
 next step. Whoever learns that the money arrived (a store admin for an invoice, a gateway's
-confirmation for a card) calls ``orders.services.record_payment``; orders and seats never know
+confirmation for a card) calls ``shop.services.record_payment``; orders and seats never know
 which method was used. A card gateway is one more class here and one more entry in ``METHODS``.
 """
 
 from typing import Protocol
 
-from .models import Order
+from orders.models import Order
 
 
 class PaymentMethod(Protocol):
