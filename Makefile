@@ -31,6 +31,7 @@ run: install ## Embedded default: SQLite, eager tasks, local outbox, demo data; 
 
 test: install services chromium ## Whole suite on PostgreSQL (Redis, a Celery worker, chromium), then on SQLite
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest
 	$(MAKE) --no-print-directory test-sqlite
@@ -38,9 +39,10 @@ test: install services chromium ## Whole suite on PostgreSQL (Redis, a Celery wo
 test-sqlite: install ## The suite on SQLite, the embedded default, less what needs PostgreSQL, a worker or a browser
 	DATABASE_URL=sqlite:///$(CURDIR)/var/test-sqlite.db $(BIN)/pytest -m "not postgres and not worker and not browser"
 
-lint: install ## ruff check and format check
+lint: install ## ruff check and format check, import layers
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install ## ruff format and fix
 	$(BIN)/ruff format .
