@@ -3,6 +3,7 @@
 from notifications.models import OutboundEmail
 from notifications.services import queue_email
 
+from .emails import AccountEmail
 from .models import User
 
 
@@ -10,9 +11,5 @@ def email_password_link(*, user: User) -> OutboundEmail:
     """Queue a link to choose a password: a reset for an account that has one, the set-up link
     an invited learner never used otherwise. It goes through the outbox like every email, so a
     mail-server outage delays it instead of losing it; the link itself is made when it is sent."""
-    kind = (
-        OutboundEmail.Kind.PASSWORD_RESET
-        if user.has_usable_password()
-        else OutboundEmail.Kind.ACCOUNT_SETUP
-    )
+    kind = AccountEmail.PASSWORD_RESET if user.has_usable_password() else AccountEmail.ACCOUNT_SETUP
     return queue_email(kind=kind, to=user.email, context={"user_id": user.pk})

@@ -34,6 +34,7 @@ from notifications.models import OutboundEmail
 from notifications.services import queue_emails
 from orders.models import Order, OrderLine
 from seats import access, rules
+from seats.emails import SeatEmail, topic_for
 from seats.lms import campus
 from seats.models import Enrollment, Seat, SeatEvent, SupplementalAnswer, SupplementalQuestion
 from seats.services._base import questions_for
@@ -411,9 +412,9 @@ def bulk_assign(
             queue_emails(
                 [
                     OutboundEmail(
-                        kind=OutboundEmail.Kind.INVITATION
+                        kind=SeatEmail.INVITATION
                         if email in invited
-                        else OutboundEmail.Kind.ASSIGNMENT_NOTICE,
+                        else SeatEmail.ASSIGNMENT_NOTICE,
                         to_email=email,
                         context={"seat_id": seat_id, "user_id": learner},
                     )
@@ -470,10 +471,10 @@ def bulk_email_redemptions(
             queue_emails(
                 [
                     OutboundEmail(
-                        kind=OutboundEmail.Kind.REDEMPTION_LINK,
+                        kind=SeatEmail.REDEMPTION_LINK,
                         to_email=link.recipient_email,
                         context={"redemption_id": link.pk},
-                        redemption=link,
+                        topic=topic_for(link),
                     )
                     for link in links
                 ]

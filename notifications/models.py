@@ -5,35 +5,27 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from . import registry
+
 
 class OutboundEmail(models.Model):
-    class Kind(models.TextChoices):
-        REDEMPTION_LINK = "redemption_link", "Redemption link"
-        REDEMPTION_RESEND = "redemption_resend", "Redemption link (resent)"
-        REDEMPTION_REMINDER = "redemption_reminder", "Redemption reminder"
-        ASSIGNMENT_NOTICE = "assignment_notice", "Assignment notice"
-        INVITATION = "invitation", "Account invitation"
-        RETURN_REQUESTED = "return_requested", "Return requested"
-        RETURN_DECIDED = "return_decided", "Return decided"
-        PASSWORD_RESET = "password_reset", "Password reset"
-        ACCOUNT_SETUP = "account_setup", "Account set-up link"
-
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
 
-    kind = models.CharField(max_length=30, choices=Kind.choices)
+    kind = models.CharField(
+        max_length=30, choices=registry.choices, help_text="One of the kinds the apps register."
+    )
     to_email = models.EmailField()
     context = models.JSONField(
         default=dict, help_text="Ids the email is rendered from when it is sent."
     )
-    redemption = models.ForeignKey(
-        "seats.Redemption",
-        on_delete=models.CASCADE,
-        null=True,
+    topic = models.CharField(
+        max_length=100,
         blank=True,
-        related_name="emails",
+        help_text="What the email is about, for its sender (say redemption:12); the outbox "
+        "announces its delivery under it (signals).",
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(default=timezone.now)
@@ -44,6 +36,9 @@ class OutboundEmail(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     provider_message_id = models.CharField(max_length=255, blank=True)
+    unannounced = models.BooleanField(
+        default=False, help_text="Sent or failed, but not yet announced under its topic."
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -57,6 +52,10 @@ class OutboundEmail(models.Model):
                 fields=["provider_message_id"],
                 condition=~Q(provider_message_id=""),
                 name="outbox_provider_id_idx",
+            ),
+            models.Index(fields=["topic"], condition=~Q(topic=""), name="outbox_topic_idx"),
+            models.Index(
+                fields=["id"], condition=Q(unannounced=True), name="outbox_unannounced_idx"
             ),
         ]
 

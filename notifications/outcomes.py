@@ -6,14 +6,22 @@ its answer read just before the connection is next used: by the next outcome, or
 (an execute wrapper waits first), or when the batch ends. PostgreSQL executes and commits a
 statement it has received whether or not the worker lives to read the answer, so an email is no
 more likely to be sent twice than when the worker waited.
+
+What an outcome means for the email's topic is announced once per batch (``Outcomes``), so that
+a subscriber writes one statement for the batch, not one per email. Until then the row is marked
+``unannounced``, in the outcome's own statement: should the worker die first, the sweep
+announces it instead (``announce_outcomes``).
 """
 
 import select
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 from django.db import connection as db
 from psycopg import pq
+
+from .models import OutboundEmail
+from .signals import DeliveryEvent, announce
 
 
 class OutcomeWriter:
@@ -63,3 +71,83 @@ class OutcomeWriter:
     def _answer_first(self, execute, sql, params, many, context):
         self.wait()
         return execute(sql, params, many, context)
+
+
+FIELDS = (
+    "status",
+    "attempts",
+    "last_error",
+    "sent_at",
+    "provider_message_id",
+    "queued_at",
+    "unannounced",
+)
+"""What an outcome writes on the row."""
+_ASSIGNMENTS = ", ".join(f"{field} = ${n}" for n, field in enumerate(FIELDS, 1))
+_OUTCOME_SQL = (
+    f"UPDATE {OutboundEmail._meta.db_table} SET {_ASSIGNMENTS} WHERE id = ${len(FIELDS) + 1}"  # noqa: S608
+)
+"""Names from the model, values as parameters: the outcome of one email."""
+_EVENTS = {
+    OutboundEmail.Status.SENT: DeliveryEvent.SENT,
+    OutboundEmail.Status.FAILED: DeliveryEvent.FAILED,
+}
+
+
+class Outcomes:
+    """Where a batch records how each of its emails ended: the row at once (on PostgreSQL without
+    waiting for the answer), the announcement under its topic when the batch ends, for all of
+    them in one transaction. That transaction also writes the outcome of the batch's last email
+    (``last_id``), so that once none of a batch's emails is pending, every outcome has been
+    announced."""
+
+    def __init__(self, last_id: int | None = None):
+        self._writer = OutcomeWriter() if db.vendor == "postgresql" else None
+        self._last_id = last_id
+        self._last: OutboundEmail | None = None
+        self._ended: list[int] = []
+
+    def __enter__(self) -> "Outcomes":
+        if self._writer is not None:
+            self._writer.__enter__()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        try:
+            if self._writer is not None:
+                self._writer.__exit__(*exc_info)
+        finally:
+            with transaction.atomic():
+                if self._last is not None:
+                    self._last.save(update_fields=FIELDS)
+                announce_outcomes(self._ended)
+
+    def record(self, email: OutboundEmail) -> None:
+        """Write the outcome already set on ``email`` (its status and what goes with it)."""
+        email.unannounced = bool(email.topic)
+        if email.unannounced:
+            self._ended.append(email.pk)
+        if email.pk == self._last_id:
+            self._last = email
+        elif self._writer is not None:
+            self._writer.run(_OUTCOME_SQL, [*(getattr(email, field) for field in FIELDS), email.pk])
+        else:
+            email.save(update_fields=FIELDS)
+
+
+def announce_outcomes(email_ids: Iterable[int]) -> None:
+    """Announce how these emails ended, those not announced yet: each once, even when a worker
+    and the sweep try at the same time (the row locks make the second find nothing left)."""
+    if not (email_ids := list(email_ids)):
+        return
+    with transaction.atomic():
+        ended = list(
+            OutboundEmail.objects.select_for_update()
+            .filter(pk__in=email_ids, unannounced=True)
+            .values_list("pk", "status", "topic")
+        )
+        if not ended:
+            return
+        OutboundEmail.objects.filter(pk__in=[pk for pk, _, _ in ended]).update(unannounced=False)
+        for status, event in _EVENTS.items():
+            announce(event, [topic for _, ended_as, topic in ended if ended_as == status])

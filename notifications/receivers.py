@@ -1,5 +1,5 @@
 """Provider tracking webhooks, received by Anymail (which checks their credentials, see
-``webhooks``) and applied to the outbox and its redemptions. Connected in
+``webhooks``), applied to the outbox and announced under the emails' topics. Connected in
 NotificationsConfig.ready()."""
 
 from anymail.signals import AnymailTrackingEvent, tracking

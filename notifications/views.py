@@ -1,7 +1,7 @@
-"""The development outbox: every email the app wrote, rendered as it would be sent now, so a
-newcomer can click through a redemption without any mail server. seatstore/urls.py mounts it only
-in DEMO_MODE, and the views refuse to answer outside it as well: it shows live links and
-password-setting links to anyone who can reach it."""
+"""The development outbox: every email the app wrote, rendered as it would be sent now (by the
+renderers the apps register), so a newcomer can click through a redemption without any mail
+server. seatstore/urls.py mounts it only in DEMO_MODE, and the views refuse to answer outside it
+as well: it shows live links and password-setting links to anyone who can reach it."""
 
 from collections.abc import Callable
 from functools import wraps
@@ -31,9 +31,10 @@ def demo_only(view: Callable) -> Callable:
 
 @demo_only
 def outbox(request):
-    outbox = OutboundEmail.objects.select_related(*emails.RENDERING).order_by("-created_at", "-id")
+    outbox = OutboundEmail.objects.order_by("-created_at", "-id")
     page = Paginator(outbox, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(email, _subject(email)) for email in page]
+    renderer = emails.Renderer(page)
+    rows = [(email, _subject(renderer, email)) for email in page]
     return render(request, "notifications/outbox.html", {"page": page, "rows": rows})
 
 
@@ -51,8 +52,8 @@ def outbox_email(request, email_id: int):
     return render(request, "notifications/outbox_email.html", context)
 
 
-def _subject(email: OutboundEmail) -> str:
+def _subject(renderer: emails.Renderer, email: OutboundEmail) -> str:
     try:
-        return emails.subject_of(email)
+        return renderer.content(email).subject
     except ObjectDoesNotExist:
         return GONE

@@ -3,9 +3,9 @@
 from accounts.models import User
 from core.errors import SeatActionError
 from groups.models import PurchasingGroup
-from notifications.models import OutboundEmail
 from notifications.services import queue_email
 
+from ..emails import SeatEmail
 from ..lms import campus
 from ..models import Seat, SeatEvent
 from ._base import (
@@ -106,7 +106,7 @@ def hand_over(
 
 
 def notify_learner(seat: Seat, learner: User, *, invited: bool) -> None:
-    kind = OutboundEmail.Kind.INVITATION if invited else OutboundEmail.Kind.ASSIGNMENT_NOTICE
+    kind = SeatEmail.INVITATION if invited else SeatEmail.ASSIGNMENT_NOTICE
     queue_email(kind=kind, to=learner.email, context={"seat_id": seat.pk, "user_id": learner.pk})
 
 

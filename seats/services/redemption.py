@@ -8,10 +8,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.errors import SeatActionError
-from notifications.models import OutboundEmail
 from notifications.services import queue_email
 from orders.models import Store
 
+from ..emails import SeatEmail, topic_for
 from ..models import Enrollment, Redemption, Seat, SeatEvent
 from ..tokens import hash_token, new_nonce, token_for
 from ._base import (
@@ -146,12 +146,12 @@ def _issue_link(
     return link
 
 
-def _send_link(redemption: Redemption, kind: OutboundEmail.Kind) -> None:
+def _send_link(redemption: Redemption, kind: SeatEmail) -> None:
     queue_email(
         kind=kind,
         to=redemption.recipient_email,
         context={"redemption_id": redemption.pk},
-        redemption=redemption,
+        topic=topic_for(redemption),
     )
 
 
@@ -200,7 +200,7 @@ def email_redemption(
             actor=actor,
             details={"recipient": email, "redemption_id": redemption.pk},
         )
-        _send_link(redemption, OutboundEmail.Kind.REDEMPTION_LINK)
+        _send_link(redemption, SeatEmail.REDEMPTION_LINK)
     return redemption
 
 
@@ -222,7 +222,7 @@ def resend_redemption(
             actor=actor,
             details={"recipient": old.recipient_email, "redemption_id": redemption.pk},
         )
-        _send_link(redemption, OutboundEmail.Kind.REDEMPTION_RESEND)
+        _send_link(redemption, SeatEmail.REDEMPTION_RESEND)
     return redemption
 
 
@@ -339,5 +339,5 @@ def _remind(redemption_id: int, store: Store, now) -> int:
             actor=None,
             details={"recipient": link.recipient_email, "reminder": link.reminders_sent},
         )
-        _send_link(link, OutboundEmail.Kind.REDEMPTION_REMINDER)
+        _send_link(link, SeatEmail.REDEMPTION_REMINDER)
     return 1

@@ -7,10 +7,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.errors import SeatActionError
-from notifications.models import OutboundEmail
 from notifications.services import queue_email
 from orders.models import Refund
 
+from ..emails import SeatEmail
 from ..lms import campus
 from ..models import ReturnRequest, Seat, SeatEvent
 from ._base import acting_on, refusing_conflicts, require, require_store_admin, transition
@@ -52,7 +52,7 @@ def _record_refund(seat: Seat, amount, *, actor: User, reason: str) -> Refund | 
     )
 
 
-def _notify(kind: OutboundEmail.Kind, request: ReturnRequest, to: str) -> None:
+def _notify(kind: SeatEmail, request: ReturnRequest, to: str) -> None:
     queue_email(kind=kind, to=to, context={"return_request_id": request.pk})
 
 
@@ -73,7 +73,7 @@ def request_return(
             actor=actor,
             details={"return_request_id": request.pk, "reason": request.reason},
         )
-        _notify(OutboundEmail.Kind.RETURN_REQUESTED, request, seat.order.store.support_email)
+        _notify(SeatEmail.RETURN_REQUESTED, request, seat.order.store.support_email)
     return request
 
 
@@ -130,7 +130,7 @@ def _decide(request: ReturnRequest, state, *, actor: User, note: str, refund=Non
     request.note = (note or "").strip()[:1000]
     request.refund = refund
     request.save(update_fields=["state", "decided_by", "decided_at", "note", "refund"])
-    _notify(OutboundEmail.Kind.RETURN_DECIDED, request, request.requested_by.email)
+    _notify(SeatEmail.RETURN_DECIDED, request, request.requested_by.email)
 
 
 @refusing_conflicts

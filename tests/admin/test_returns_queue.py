@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from notifications.models import OutboundEmail
 from orders.models import Refund
+from seats.emails import SeatEmail
 from seats.models import Enrollment, ReturnRequest, Seat
 from tests import factories
 
@@ -36,9 +37,7 @@ def requests(order):
 
 
 def decision_emails(agent):
-    return OutboundEmail.objects.filter(
-        kind=OutboundEmail.Kind.RETURN_DECIDED, to_email=agent.email
-    )
+    return OutboundEmail.objects.filter(kind=SeatEmail.RETURN_DECIDED, to_email=agent.email)
 
 
 def test_the_queue_lists_pending_requests_oldest_first(staff_client, requests):
@@ -152,5 +151,5 @@ def test_bulk_deny_asks_for_a_note_first(staff_client, requests, agent):
 def test_a_new_request_emails_the_store(order, store):
     factories.make_seat(Seat.Status.RETURN_PENDING, order=order)
     assert OutboundEmail.objects.filter(
-        kind=OutboundEmail.Kind.RETURN_REQUESTED, to_email=store.support_email
+        kind=SeatEmail.RETURN_REQUESTED, to_email=store.support_email
     ).exists()

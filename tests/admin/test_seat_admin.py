@@ -9,6 +9,7 @@ from groups.models import PurchasingGroup
 from notifications.models import OutboundEmail
 from orders.models import Refund
 from seats import services
+from seats.emails import SeatEmail
 from seats.lms import campus
 from seats.models import Enrollment, Redemption, Seat, SeatEvent
 from tests import factories
@@ -114,7 +115,7 @@ def test_email_a_link_then_resend_then_cancel(staff_client, seat):
     first = seat.redemptions.get(state=Redemption.State.PENDING)
     assert first.message == "Welcome aboard"
     assert OutboundEmail.objects.filter(
-        kind=OutboundEmail.Kind.REDEMPTION_LINK, to_email="recipient@example.com"
+        kind=SeatEmail.REDEMPTION_LINK, to_email="recipient@example.com"
     ).exists()
 
     act(staff_client, seat, "resend")

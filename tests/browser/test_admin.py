@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from notifications.models import OutboundEmail
+from seats.emails import SeatEmail
 from seats.models import Enrollment, Seat
 from tests import factories
 
@@ -39,5 +40,5 @@ def test_an_admin_approves_a_return_from_the_queue(page, sign_in, screenshot):
     assert seat.status == Seat.Status.AVAILABLE
     assert Enrollment.objects.get(seat=seat).status == Enrollment.Status.WITHDRAWN
     assert OutboundEmail.objects.filter(
-        kind=OutboundEmail.Kind.RETURN_DECIDED, to_email=order.buyer.email
+        kind=SeatEmail.RETURN_DECIDED, to_email=order.buyer.email
     ).exists()

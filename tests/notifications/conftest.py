@@ -5,6 +5,7 @@ from kombu import pools
 
 from notifications.models import OutboundEmail
 from seats import services
+from seats.emails import topic_for
 from seatstore.celery import app
 from tests.notifications.backends import FlakyBackend
 
@@ -19,7 +20,7 @@ def redemption(order, agent):
 
 @pytest.fixture
 def email(redemption):
-    return OutboundEmail.objects.get(redemption=redemption)
+    return OutboundEmail.objects.get(topic=topic_for(redemption))
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from imports.bulk import RecipientRow, bulk_email_redemptions
 from notifications import emails
 from notifications.models import OutboundEmail
 from seats import services
+from seats.emails import SeatEmail, topic_for
 from seats.models import Seat
 from tests.factories import UserFactory, make_seat, make_store_admin
 from tests.redemption.helpers import link_in
@@ -32,7 +33,7 @@ def _rendered(**filters):
 
 
 def test_redemption_email_escapes_the_message_and_names_expiry_and_support(redemption):
-    subject, text, html = _rendered(redemption=redemption)
+    subject, text, html = _rendered(topic=topic_for(redemption))
     store = redemption.seat.order.store
 
     product = redemption.seat.order_line.product
@@ -60,7 +61,7 @@ def test_alike_emails_in_one_batch_are_rendered_once_each_with_its_own_link(orde
     assert rendering.call_count == 2  # one text, one HTML for the three
 
     for email, (_, text, html) in zip(outbox, rendered, strict=True):
-        content = emails.BUILDERS[email.kind](email)
+        content = renderer.content(email)
         context = content.context | content.personal | {"site_url": settings.SITE_URL}
         assert text == render_to_string(f"{content.template}.txt", context)
         assert html == render_to_string(f"{content.template}.html", context)
@@ -69,7 +70,7 @@ def test_alike_emails_in_one_batch_are_rendered_once_each_with_its_own_link(orde
 
 
 def test_the_sent_message_carries_both_bodies_intact(redemption):
-    email = OutboundEmail.objects.get(redemption=redemption)
+    email = OutboundEmail.objects.get(topic=topic_for(redemption))
     _, text, html = emails.render(email)
     raw = emails.build_message(email).message().as_bytes(linesep="\r\n")
     parsed = message_from_bytes(raw, policy=policy.default)
@@ -81,7 +82,7 @@ def test_the_sent_message_carries_both_bodies_intact(redemption):
 
 
 def test_emailed_link_opens_the_redemption_page(client, redemption):
-    _, text, html = _rendered(redemption=redemption)
+    _, text, html = _rendered(topic=topic_for(redemption))
     assert link_in(text) == link_in(html)
     response = client.get(link_in(text), follow=True)
     assert response.status_code == 200
@@ -90,18 +91,18 @@ def test_emailed_link_opens_the_redemption_page(client, redemption):
 
 def test_resend_and_reminder_share_the_template_with_their_own_words(redemption):
     services.remind_redemptions(now=redemption.expires_at - redemption.expires_at.resolution)
-    subject, text, _ = _rendered(kind=OutboundEmail.Kind.REDEMPTION_REMINDER)
+    subject, text, _ = _rendered(kind=SeatEmail.REDEMPTION_REMINDER)
     assert subject.startswith("Reminder:") and "still waiting" in text
 
     services.resend_redemption(seat=redemption.seat_id, actor=redemption.created_by)
-    subject, text, _ = _rendered(kind=OutboundEmail.Kind.REDEMPTION_RESEND)
+    subject, text, _ = _rendered(kind=SeatEmail.REDEMPTION_RESEND)
     assert subject.startswith("Your new link") and "replaces the one sent earlier" in text
 
 
 def test_assignment_notice_links_to_the_training(client, db):
     UserFactory(email="known@example.com")
     seat = make_seat(Seat.Status.ASSIGNED, learner_email="known@example.com")
-    subject, text, html = _rendered(kind=OutboundEmail.Kind.ASSIGNMENT_NOTICE)
+    subject, text, html = _rendered(kind=SeatEmail.ASSIGNMENT_NOTICE)
     assert subject == f"You are enrolled in {seat.order_line.product}"
     assert seat.enrollment.training_url in text and seat.enrollment.training_url in html
     client.force_login(seat.learner)
@@ -110,7 +111,7 @@ def test_assignment_notice_links_to_the_training(client, db):
 
 def test_invitation_lets_the_new_learner_set_a_password(client, db):
     make_seat(Seat.Status.ASSIGNED, learner_email="brand.new@example.com")
-    subject, text, _ = _rendered(kind=OutboundEmail.Kind.INVITATION)
+    subject, text, _ = _rendered(kind=SeatEmail.INVITATION)
     assert "set up your account" in subject
     set_password = next(word for word in text.split() if "/password/reset/" in word)
     form = client.get(set_password, follow=True)
@@ -121,11 +122,11 @@ def test_invitation_lets_the_new_learner_set_a_password(client, db):
 def test_return_emails_render_with_the_reason_escaped(db):
     seat = make_seat(Seat.Status.ASSIGNED)
     services.request_return(seat=seat, actor=seat.order.buyer, reason="Left <the> company")
-    subject, text, html = _rendered(kind=OutboundEmail.Kind.RETURN_REQUESTED)
+    subject, text, html = _rendered(kind=SeatEmail.RETURN_REQUESTED)
     assert subject.startswith("Return requested")
     assert "Left <the> company" in text and "Left &lt;the&gt; company" in html
 
     services.deny_return(seat=seat, actor=make_store_admin(), note="Already <started>")
-    subject, text, html = _rendered(kind=OutboundEmail.Kind.RETURN_DECIDED)
+    subject, text, html = _rendered(kind=SeatEmail.RETURN_DECIDED)
     assert subject.endswith("was denied")
     assert "Already <started>" in text and "Already &lt;started&gt;" in html

@@ -8,6 +8,8 @@ from django.urls import Resolver404, clear_url_caches, resolve, reverse
 from notifications.models import OutboundEmail
 from notifications.views import PAGE_SIZE
 from seats import services
+from seats.emails import SeatEmail, topic_for
+from tests import factories
 from tests.redemption.helpers import link_path
 
 OUTBOX = "/dev/outbox/"
@@ -39,10 +41,10 @@ def test_outbox_lists_emails_newest_first_with_subject_recipient_and_status(clie
 def test_outbox_pages(client, redemption):
     OutboundEmail.objects.bulk_create(
         OutboundEmail(
-            kind=OutboundEmail.Kind.REDEMPTION_REMINDER,
+            kind=SeatEmail.REDEMPTION_REMINDER,
             to_email=f"p{n}@example.com",
             context={"redemption_id": redemption.pk},
-            redemption=redemption,
+            topic=topic_for(redemption),
         )
         for n in range(PAGE_SIZE)
     )
@@ -55,7 +57,7 @@ def test_outbox_pages(client, redemption):
 
 def test_email_whose_data_is_gone_still_lists(client, db):
     gone = OutboundEmail.objects.create(
-        kind=OutboundEmail.Kind.ASSIGNMENT_NOTICE, to_email="x@example.com", context={"seat_id": 0}
+        kind=SeatEmail.ASSIGNMENT_NOTICE, to_email="x@example.com", context={"seat_id": 0}
     )
     assert "cannot be rendered" in client.get(OUTBOX).content.decode()
     detail = client.get(reverse("dev:outbox_email", args=[gone.pk]))
@@ -64,7 +66,7 @@ def test_email_whose_data_is_gone_still_lists(client, db):
 
 
 def test_email_detail_sandboxes_the_html_and_links_the_text(client, redemption):
-    email = OutboundEmail.objects.get(redemption=redemption)
+    email = OutboundEmail.objects.get(topic=topic_for(redemption))
 
     body = client.get(reverse("dev:outbox_email", args=[email.pk])).content.decode()
 
@@ -78,7 +80,7 @@ def test_email_detail_sandboxes_the_html_and_links_the_text(client, redemption):
 
 def test_outbox_refuses_to_answer_outside_demo_mode(client, redemption, settings):
     settings.DEMO_MODE = False
-    email = OutboundEmail.objects.get(redemption=redemption)
+    email = OutboundEmail.objects.get(topic=topic_for(redemption))
     assert client.get(OUTBOX).status_code == 404
     assert client.get(reverse("dev:outbox_email", args=[email.pk])).status_code == 404
 
@@ -97,3 +99,22 @@ def test_outbox_is_not_even_mounted_outside_demo_mode(settings):
         importlib.reload(seatstore.urls)
         clear_url_caches()
     assert resolve(OUTBOX).url_name == "outbox"
+
+
+def test_outbox_page_reads_what_its_emails_are_about_once_per_kind(
+    client, agent, group, django_assert_num_queries
+):
+    seats = iter(factories.make_order(seats=12, buyer=agent, group=group).seats.all())
+
+    def email_a_link_and_assign_a_seat(n):
+        services.email_redemption(seat=next(seats), actor=agent, email=f"r{n}@example.com")
+        services.assign_seat(seat=next(seats), actor=agent, email=f"l{n}@example.com")
+
+    email_a_link_and_assign_a_seat(0)
+    # a count, the page, then per kind: links, and the seats and learners of the invitations
+    with django_assert_num_queries(5):
+        assert client.get(OUTBOX).status_code == 200
+    for n in range(1, 6):
+        email_a_link_and_assign_a_seat(n)
+    with django_assert_num_queries(5):
+        assert client.get(OUTBOX).status_code == 200

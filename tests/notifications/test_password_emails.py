@@ -9,6 +9,7 @@ from django.contrib.auth import authenticate
 from django.forms.models import model_to_dict
 from django.urls import reverse
 
+from accounts.emails import AccountEmail
 from notifications import emails
 from notifications.models import OutboundEmail
 from notifications.tasks import sweep_outbox
@@ -47,7 +48,7 @@ def test_reset_asked_during_a_mail_outage_is_sent_once_the_server_is_back(
 
     assert mailoutbox == []
     assert (email.kind, email.status, email.attempts) == (
-        OutboundEmail.Kind.PASSWORD_RESET,
+        AccountEmail.PASSWORD_RESET,
         OutboundEmail.Status.PENDING,
         1,
     )
@@ -73,7 +74,7 @@ def test_invitation_link_asked_again_during_a_mail_outage_is_sent_once_the_serve
     email = _request_link(client, "invited@example.com", django_capture_on_commit_callbacks)
 
     assert mailoutbox == []
-    assert email.kind == OutboundEmail.Kind.ACCOUNT_SETUP
+    assert email.kind == AccountEmail.ACCOUNT_SETUP
     assert email.status == OutboundEmail.Status.PENDING
 
     assert sweep_outbox.apply().get() == 2

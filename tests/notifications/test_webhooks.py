@@ -86,7 +86,7 @@ def postmark_delivery(message_id):
 
 
 def _delivery(email):
-    return Redemption.objects.get(pk=email.redemption_id).delivery_status
+    return Redemption.objects.get(pk=email.context["redemption_id"]).delivery_status
 
 
 def test_message_carries_the_outbox_id_for_the_provider(sent, mailoutbox):

@@ -12,6 +12,7 @@ from django.db import connection
 
 from notifications.models import OutboundEmail
 from seats import services
+from seats.emails import topic_for
 from seats.models import Redemption
 from seats.tokens import token_for
 from tests.notifications.conftest import celery_broker
@@ -65,7 +66,7 @@ def test_worker_sends_the_redemption_email(worker, order, agent):
         redemption = services.email_redemption(
             seat=order.seats.first(), actor=agent, email="recipient@example.com"
         )
-    email = OutboundEmail.objects.get(redemption=redemption)
+    email = OutboundEmail.objects.get(topic=topic_for(redemption))
     assert email.queued_at is not None
 
     deadline = time.monotonic() + DEADLINE

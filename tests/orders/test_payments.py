@@ -9,6 +9,7 @@ from core.errors import SeatActionError
 from notifications.models import OutboundEmail
 from orders.models import Order
 from seats import services as seat_services
+from seats.emails import SeatEmail
 from seats.models import Enrollment, Seat, SeatEvent, SupplementalAnswer
 from shop import payments
 from shop.checkout import place_order
@@ -112,7 +113,7 @@ class TestRetailFulfilment:
         event = seat.events.get()
         assert (event.action, event.actor) == (SeatEvent.Action.ASSIGN, None)
         assert OutboundEmail.objects.filter(
-            to_email=customer.email, kind=OutboundEmail.Kind.ASSIGNMENT_NOTICE
+            to_email=customer.email, kind=SeatEmail.ASSIGNMENT_NOTICE
         ).exists()
 
     def test_unpaid_retail_order_enrolls_nobody(self, retail_order):

@@ -9,6 +9,7 @@ from django.urls import reverse
 from accounts.models import User
 from imports import csv_files
 from notifications.models import OutboundEmail
+from seats.emails import SeatEmail
 from seats.models import Enrollment, ImportJob, Redemption, Seat, SeatEvent
 from tests import factories
 from tests.portal.conftest import csv_upload
@@ -93,8 +94,8 @@ def test_valid_file_previews_then_applies(agent_client, agent, order, store):
     assert SeatEvent.objects.filter(seat__in=assigned, action="assign", actor=agent).count() == 2
     assert not User.objects.get(email="new@example.com").has_usable_password()
     assert sorted(OutboundEmail.objects.values_list("kind", flat=True)) == [
-        OutboundEmail.Kind.ASSIGNMENT_NOTICE,
-        OutboundEmail.Kind.INVITATION,
+        SeatEmail.ASSIGNMENT_NOTICE,
+        SeatEmail.INVITATION,
     ]
 
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from notifications.models import OutboundEmail
+from seats.emails import SeatEmail
 from seats.lms import campus
 from seats.models import Enrollment, Redemption, ReturnRequest, Seat, SeatEvent
 from tests import factories
@@ -53,7 +54,7 @@ def test_assign_enrolls_the_learner(agent_client, order, seats):
     assert seat.learner.first_name == "Marie"
     assert not seat.learner.has_usable_password()
     assert OutboundEmail.objects.filter(
-        to_email="marie@example.com", kind=OutboundEmail.Kind.INVITATION
+        to_email="marie@example.com", kind=SeatEmail.INVITATION
     ).exists()
 
 

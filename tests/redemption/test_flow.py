@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from notifications.models import OutboundEmail
 from seats import services
+from seats.emails import SeatEmail
 from seats.models import Enrollment, Redemption, Seat, SeatEvent, SupplementalAnswer
 from tests.factories import PASSWORD, QuestionFactory
 from tests.redemption.helpers import link_in, link_path, open_link
@@ -98,7 +99,7 @@ def test_emailed_link_is_registered_answered_and_redeemed_into_training(
         "Department?": "Support",
     }
     assert OutboundEmail.objects.filter(
-        kind=OutboundEmail.Kind.ASSIGNMENT_NOTICE, to_email="new.person@example.com"
+        kind=SeatEmail.ASSIGNMENT_NOTICE, to_email="new.person@example.com"
     ).exists()
     assert mailoutbox[-1].subject == f"You are enrolled in {product.name}"
 

@@ -6,6 +6,7 @@ import pytest
 
 from notifications.models import OutboundEmail
 from seats import services, tasks
+from seats.emails import SeatEmail, topic_for
 from seats.models import Redemption, Seat, SeatEvent
 from tests.redemption.helpers import link_path
 
@@ -36,7 +37,7 @@ def test_expiry_task_uses_the_current_time(redemption):
 
 def _reminders(redemption):
     return OutboundEmail.objects.filter(
-        redemption=redemption, kind=OutboundEmail.Kind.REDEMPTION_REMINDER
+        topic=topic_for(redemption), kind=SeatEmail.REDEMPTION_REMINDER
     )
 
 

@@ -21,6 +21,7 @@ from imports.bulk import AssignRow, BulkRefused, bulk_assign
 from notifications.models import OutboundEmail
 from orders.models import Order, OrderLine, Refund
 from seats import services
+from seats.emails import SeatEmail
 from seats.models import Enrollment, Redemption, ReturnRequest, Seat, SeatEvent
 from seats.selectors import status_counts
 from seats.tokens import token_for
@@ -66,7 +67,7 @@ def test_fifty_people_redeeming_one_link_at_once_get_one_seat_and_49_clear_refus
     assert (link.state, link.redeemed_by) == (Redemption.State.REDEEMED, winner)
     assert seat.events.filter(action=SeatEvent.Action.REDEEM).count() == 1
     assert list(
-        OutboundEmail.objects.filter(kind=OutboundEmail.Kind.ASSIGNMENT_NOTICE).values_list(
+        OutboundEmail.objects.filter(kind=SeatEmail.ASSIGNMENT_NOTICE).values_list(
             "to_email", flat=True
         )
     ) == [winner.email]
@@ -105,7 +106,7 @@ def test_hundred_agents_assigning_fifty_seats_fill_each_seat_once():
     assert Enrollment.objects.filter(seat__order=order).count() == 50
     events = SeatEvent.objects.filter(seat__order=order, action=SeatEvent.Action.ASSIGN)
     assert events.values("seat").distinct().count() == events.count() == 50
-    assert OutboundEmail.objects.filter(kind=OutboundEmail.Kind.INVITATION).count() == 50
+    assert OutboundEmail.objects.filter(kind=SeatEmail.INVITATION).count() == 50
 
 
 def test_concurrent_checkouts_give_every_order_exactly_its_seats():

@@ -12,6 +12,7 @@ from django.urls import reverse
 from notifications.models import OutboundEmail
 from notifications.tasks import sweep_outbox
 from seats import services
+from seats.emails import SeatEmail
 from seats.models import Redemption, Seat
 from seats.tokens import token_for
 from tests import factories
@@ -100,8 +101,8 @@ def test_site_serves_everyone_while_redis_is_down_and_the_emails_leave_once_it_i
     }
     waiting = OutboundEmail.objects.filter(status=OutboundEmail.Status.PENDING)
     assert sorted(waiting.values_list("kind", "to_email", "queued_at")) == [
-        (OutboundEmail.Kind.ASSIGNMENT_NOTICE, recipient.email, None),
-        (OutboundEmail.Kind.REDEMPTION_LINK, "new@example.com", None),
+        (SeatEmail.ASSIGNMENT_NOTICE, recipient.email, None),
+        (SeatEmail.REDEMPTION_LINK, "new@example.com", None),
     ]
     assert smtp_sink.total == 0
 

@@ -13,6 +13,7 @@ from core.errors import SeatActionError
 from imports.bulk import AssignRow, bulk_assign
 from notifications.models import OutboundEmail
 from seats import services
+from seats.emails import SeatEmail
 from seats.models import Enrollment, Redemption, Seat, SeatEvent
 from seats.tokens import token_for
 from tests import factories
@@ -133,7 +134,7 @@ def test_seats_of_different_courses_assigned_to_one_new_email_at_once_share_one_
     assert Enrollment.objects.filter(learner=learner).count() == AT_ONCE
     # One invitation (from the action that created the account), notices for the others.
     assert _emails_to(NEWCOMER) == sorted(
-        [OutboundEmail.Kind.INVITATION] + [OutboundEmail.Kind.ASSIGNMENT_NOTICE] * (AT_ONCE - 1)
+        [SeatEmail.INVITATION] + [SeatEmail.ASSIGNMENT_NOTICE] * (AT_ONCE - 1)
     )
 
 
@@ -192,5 +193,5 @@ def test_imports_naming_the_same_new_learners_at_once_all_apply():
     assert User.objects.filter(email__in=newcomers).count() == len(newcomers)
     for email in newcomers:
         assert _emails_to(email) == sorted(
-            [OutboundEmail.Kind.INVITATION] + [OutboundEmail.Kind.ASSIGNMENT_NOTICE] * 3
+            [SeatEmail.INVITATION] + [SeatEmail.ASSIGNMENT_NOTICE] * 3
         )
