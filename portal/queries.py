@@ -114,11 +114,6 @@ def export_seats(user, order: Order) -> QuerySet[Seat]:
     )
 
 
-def managed_groups(user, store_id: int) -> QuerySet[PurchasingGroup]:
-    """The groups of a store the user is an agent of: the owner groups they may choose."""
-    return PurchasingGroup.objects.filter(store_id=store_id, pk__in=managed_group_ids(user))
-
-
 def group_capacity(user) -> list[tuple[PurchasingGroup, list[dict]]]:
     """Each group the user manages with its seat figures per product: two queries."""
     groups = list(

@@ -12,11 +12,11 @@ from django.urls import reverse
 from imports.csv_files import csv_lines
 from seats import rules
 from seats.access import SeatAuthority, access_order
+from seats.actions import Offer, SeatAction, offered_actions
 from seats.models import Seat
 from seats.selectors import status_counts
 
 from .. import queries
-from ..actions import Offer, SeatAction, offered_actions
 from ..forms import SeatFilterForm
 
 ORDERS_PER_PAGE = 20
