@@ -45,7 +45,8 @@ class SeatAction:
     success: str  # formatted with the form's cleaned data and ``seat``
     explanation: str = ""
     destructive: bool = False  # asks "Yes, …?" on its own page before anything happens
-    for_agents: bool = True  # False: only store admins take it (in the admin)
+    for_agents: bool = True  # offered in the portal
+    for_admins: bool = True  # offered in the admin (a return is the agent's to request)
     also_needs: Callable[[Seat, Offer], bool] = lambda seat, offer: True
 
     def offered(self, seat: Seat, offer: Offer) -> bool:
@@ -149,6 +150,7 @@ CATALOG = (
         success="A return of seat {seat} was requested; you will be emailed the store's decision.",
         explanation="A store admin decides. If the return is approved, the learner is "
         "withdrawn and the seat is refunded or credited.",
+        for_admins=False,
     ),
     SeatAction(
         slug="group",
@@ -201,10 +203,10 @@ CATALOG = (
     ),
 )
 
-ACTIONS = {action.slug: action for action in CATALOG}
 AGENT_ACTIONS = {action.slug: action for action in CATALOG if action.for_agents}
+ADMIN_ACTIONS = {action.slug: action for action in CATALOG if action.for_admins}
 
 
-def offered_actions(seat: Seat, offer: Offer, *, agents_only: bool = True) -> list[SeatAction]:
-    actions = AGENT_ACTIONS if agents_only else ACTIONS
-    return [action for action in actions.values() if action.offered(seat, offer)]
+def offered_actions(seat: Seat, offer: Offer) -> list[SeatAction]:
+    """The agent's actions the portal offers on this seat."""
+    return [action for action in AGENT_ACTIONS.values() if action.offered(seat, offer)]

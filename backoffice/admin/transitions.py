@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from core.admin import ObjectAction
 from seats.access import SeatAuthority
-from seats.actions import CATALOG, Offer, SeatAction
+from seats.actions import ADMIN_ACTIONS, Offer, SeatAction
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,8 @@ class CatalogAction(ObjectAction):
         return self.action.take(form)
 
 
-SEAT_ACTIONS = tuple(CatalogAction(action.slug, action.title, action=action) for action in CATALOG)
+SEAT_ACTIONS = tuple(
+    CatalogAction(action.slug, action.title, action=action) for action in ADMIN_ACTIONS.values()
+)
 BY_SLUG = {entry.name: entry for entry in SEAT_ACTIONS}
 APPROVE_RETURN, DENY_RETURN = BY_SLUG["approve"], BY_SLUG["deny"]
