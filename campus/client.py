@@ -6,7 +6,7 @@ import uuid
 from django.conf import settings
 from django.utils import timezone
 
-from core.bulk_sql import insert_objects, insert_rows
+from core.bulk_sql import insert_rows
 from seats.models import Enrollment
 
 
@@ -16,7 +16,8 @@ class LocalCampus:
     def enroll(self, *, learner, product, seat) -> Enrollment:
         enrollment = Enrollment(learner=learner, product=product, seat=seat)
         enrollment.training_url = self.training_url(product, enrollment.public_id)
-        return insert_objects([enrollment])[0]
+        enrollment.save(force_insert=True)
+        return enrollment
 
     def enroll_many(self, product, holders: list[tuple[int, int]]) -> list[int]:
         """Enroll each (learner id, seat id) in the product with a training link; returns the

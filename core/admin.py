@@ -78,13 +78,24 @@ class ActionForm(forms.Form):
 @dataclass(frozen=True)
 class ObjectAction:
     """One thing an admin may do to one object from its page. ``perform(obj, actor, data)`` calls
-    the service and returns the success message; ``applies(obj)`` says when to offer it."""
+    the service and returns the success message; ``applies(obj)`` says when to offer it. An
+    action from a catalog of its own (the seat actions) overrides the three hooks below."""
 
     name: str
     label: str
-    perform: Callable[[Any, Any, dict], str]
+    perform: Callable[[Any, Any, dict], str] | None = None
     form_class: type[ActionForm] = ActionForm
     applies: Callable[[Any], bool] = lambda obj: True
+
+    def offered_to(self, user, obj) -> bool:
+        return self.applies(obj)
+
+    def make_form(self, data=None, *, obj, user, prefix: str):
+        return self.form_class(data, obj=obj, prefix=prefix)
+
+    def take(self, form, obj, user) -> str:
+        """Call the service with a valid form; returns the success message or raises."""
+        return self.perform(obj, user, form.cleaned_data)
 
 
 class ServiceAdmin(admin.ModelAdmin):
@@ -124,11 +135,11 @@ class ServiceAdmin(admin.ModelAdmin):
         return [
             {
                 "action": action,
-                "form": action.form_class(obj=target, prefix=action.name),
+                "form": action.make_form(obj=target, user=request.user, prefix=action.name),
                 "url": reverse(url_name, args=[obj.pk, action.name]),
             }
             for action in self.object_actions
-            if action.applies(target)
+            if action.offered_to(request.user, target)
         ]
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
@@ -151,12 +162,12 @@ class ServiceAdmin(admin.ModelAdmin):
         target = self.action_target(obj)
         if action is None or target is None:
             raise Http404("No such action.")
-        form = action.form_class(request.POST, obj=target, prefix=action.name)
+        form = action.make_form(request.POST, obj=target, user=request.user, prefix=action.name)
         if not form.is_valid():
             messages.error(request, form_problems(form))
         else:
             try:
-                message = action.perform(target, request.user, form.cleaned_data)
+                message = action.take(form, target, request.user)
             except SeatActionError as error:
                 messages.error(request, error.message)
             else:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from groups.models import GroupMembership
+from groups.models import GroupMembership, PurchasingGroup
 from orders.models import Order
 
 from .models import Seat
@@ -73,8 +73,20 @@ class SeatAuthority:
         return seat.owner_group_id in self.group_stores
 
     def groups_in(self, store_id: int) -> frozenset[int]:
-        """The groups of a store they are an agent of: where they may move a seat."""
+        """``groups_assignable_by`` for a page of seats: an agent's come from what was read."""
+        if self.store_admin:
+            stores_groups = PurchasingGroup.objects.filter(store_id=store_id)
+            return frozenset(stores_groups.values_list("pk", flat=True))
         return frozenset(g for g, store in self.group_stores.items() if store == store_id)
+
+
+def groups_assignable_by(user, store_id: int) -> QuerySet[PurchasingGroup]:
+    """The groups of a store someone may give a seat to: every one for a store admin, the ones
+    they are an agent of otherwise."""
+    groups = PurchasingGroup.objects.filter(store_id=store_id)
+    if is_store_admin(user):
+        return groups
+    return groups.filter(pk__in=managed_group_ids(user))
 
 
 def can_manage_seat(user, seat: Seat) -> bool:

@@ -21,7 +21,7 @@ def pending_return(order):
 def test_view_only_staff_see_seats_without_actions(viewer_client, order):
     seat = order.seats.first()
     page = viewer_client.get(change_url(seat)).content.decode()
-    assert "Assign to a learner" not in page
+    assert "Assign the seat" not in page
     assert 'id="object-actions"' not in page
     listing = viewer_client.get(changelist_url(Seat)).content.decode()
     assert "cancel_links" not in listing

@@ -75,7 +75,10 @@ def test_approve_with_the_default_refund(staff_client, requests, agent):
     assert seat.status == Seat.Status.AVAILABLE
     assert Enrollment.objects.get(seat=seat).status == Enrollment.Status.WITHDRAWN
     assert decision_emails(agent).count() == 1
-    assert any("approved, refunded 120.00" in m for m in messages_of(response))
+    assert (
+        f"The return of seat {seat.pk} is approved with a refund of 120.00; "
+        "the seat is available again." in (messages_of(response))
+    )
 
 
 def test_approve_with_zero_is_a_seat_credit(staff_client, requests, agent):

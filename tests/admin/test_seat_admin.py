@@ -49,9 +49,9 @@ def seat(order):
 
 def test_the_seat_page_offers_the_actions_of_its_state(staff_client, seat):
     page = staff_client.get(change_url(seat)).content.decode()
-    for label in ("Assign to a learner", "Email a redemption link", "Refund the unused seat"):
+    for label in ("Assign the seat", "Email a redemption link", "Refund the unused seat"):
         assert label in page
-    assert "Unassign" not in page
+    assert "Unassign the seat" not in page
     assert "Approve the return" not in page
 
 
@@ -73,7 +73,10 @@ def test_assign_from_the_seat_page(staff_client, seat, store_admin):
     assert seat.answers.get().value == "E-42"
     event = seat.events.get(action=SeatEvent.Action.ASSIGN)
     assert event.actor == store_admin
-    assert f"Seat {seat.pk} is assigned to New.Learner@Example.com." in messages_of(response)
+    assert (
+        f"Seat {seat.pk} is assigned to new.learner@example.com; they were emailed their "
+        "training link." in messages_of(response)
+    )
 
 
 def test_assign_without_a_required_answer_is_refused_and_changes_nothing(staff_client, seat):
@@ -125,11 +128,11 @@ def test_email_a_link_then_resend_then_cancel(staff_client, seat):
         "recipient@example.com"
     )
 
-    response = act(staff_client, seat, "cancel")
+    response = act(staff_client, seat, "cancel-link")
     assert seat.status == Seat.Status.AVAILABLE
     assert not seat.redemptions.filter(state=Redemption.State.PENDING).exists()
-    assert f"The link for seat {seat.pk} is cancelled; the seat is available." in messages_of(
-        response
+    assert f"The link for seat {seat.pk} was cancelled; the seat is available again." in (
+        messages_of(response)
     )
 
 
@@ -180,7 +183,8 @@ def test_refund_an_unused_seat(staff_client, seat, store_admin):
         store_admin,
         "Bought one too many",
     )
-    assert f"Seat {seat.pk} is refunded (120.00) and returned." in messages_of(response)
+    assert f"Seat {seat.pk} is refunded (120.00) and returned for good." in messages_of(response)
+    assert seat.refunds.get().amount == 120
 
 
 def test_refund_more_than_the_price_is_refused(staff_client, seat):
@@ -192,7 +196,7 @@ def test_refund_more_than_the_price_is_refused(staff_client, seat):
 
 def test_change_the_owner_group(staff_client, seat):
     other = PurchasingGroup.objects.create(store=seat.order.store, name="Warehouse")
-    act(staff_client, seat, "owner-group", group=other.pk)
+    act(staff_client, seat, "group", group=other.pk)
     assert seat.owner_group == other
     assert seat.events.filter(action=SeatEvent.Action.CHANGE_OWNER_GROUP).count() == 1
 

@@ -30,7 +30,8 @@ def test_an_admin_approves_a_return_from_the_queue(page, sign_in, screenshot):
     page.get_by_role("button", name="Approve the return").click()
 
     expect(page.locator(".messagelist .success")).to_contain_text(
-        f"Return of seat {seat.pk} approved, refunded 120.00; the seat is available."
+        f"The return of seat {seat.pk} is approved with a refund of 120.00; "
+        "the seat is available again."
     )
     page.get_by_role("link", name=f"Seat {seat.pk}", exact=True).click()
     expect(page.locator(".field-status_badge .status-badge")).to_have_text("Available")

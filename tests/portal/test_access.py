@@ -4,8 +4,8 @@ an anonymous visitor is sent to sign in, a learner manages nothing."""
 import pytest
 from django.urls import reverse
 
-from portal.actions import ACTIONS
 from portal.views.bulk import KINDS
+from seats.actions import AGENT_ACTIONS as ACTIONS
 from tests import factories
 
 

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from core.errors import SeatActionError
 from imports.bulk import AssignRow, validate_bulk_assign
-from portal.actions import ACTIONS
 from seats import services
+from seats.actions import AGENT_ACTIONS as ACTIONS
 from seats.lms import campus
 from seats.models import Seat
 from tests import factories

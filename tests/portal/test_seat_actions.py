@@ -67,7 +67,13 @@ def test_assign_form_shows_and_requires_the_questions(agent_client, order, seats
     assert response.status_code == 200
     assert "This field is required." in response.text
     assert unchanged(seat)
-    act(agent_client, seat, "assign", email="marie@example.com", **{f"q{question.pk}": "E-42"})
+    act(
+        agent_client,
+        seat,
+        "assign",
+        email="marie@example.com",
+        **{f"question_{question.pk}": "E-42"},
+    )
     assert Seat.objects.get(pk=seat.pk).answers.get().value == "E-42"
 
 

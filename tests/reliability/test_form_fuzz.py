@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from accounts.models import User
 from orders.models import Order
-from portal.actions import ACTIONS
 from seats import services
+from seats.actions import AGENT_ACTIONS as ACTIONS
 from seats.models import Redemption, Seat, SeatEvent
 from seats.tokens import token_for
 from tests import factories
@@ -115,8 +115,8 @@ def seat_action_fields(world: World) -> st.SearchStrategy:
             "reason": hostile_text,
             "group": id_like,
             "owner_group": id_like,
-            f"q{world.question.pk}": answers(),
-            f"q{world.free_question.pk}": hostile_text,
+            f"question_{world.question.pk}": answers(),
+            f"question_{world.free_question.pk}": hostile_text,
             "next": next_like,
         },
     )
@@ -128,8 +128,8 @@ def seat_action_fields(world: World) -> st.SearchStrategy:
             "message": st.just("Welcome"),
             "reason": st.just("Left the company"),
             "group": st.just(str(world.other_group.pk)),
-            f"q{world.question.pk}": st.just("HR"),
-            f"q{world.free_question.pk}": st.just("E-1"),
+            f"question_{world.question.pk}": st.just("HR"),
+            f"question_{world.free_question.pk}": st.just("E-1"),
         }
     )
     one_hostile = st.tuples(
@@ -427,8 +427,8 @@ def test_overlong_email_in_a_seat_form_is_refused_not_a_server_error(client, wor
     before = state()
     response = client.post(
         f"/account/seats/{seat.pk}/{action}/",
-        {"version": seat.version, "email": OVERLONG, f"q{world.question.pk}": "HR",
-         f"q{world.free_question.pk}": "E-1"},
+        {"version": seat.version, "email": OVERLONG, f"question_{world.question.pk}": "HR",
+         f"question_{world.free_question.pk}": "E-1"},
     )  # fmt: skip
     assert response.status_code in (200, 302)
     assert "error" in message_levels(response) or response.context["form"].errors
