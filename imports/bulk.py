@@ -33,13 +33,12 @@ from core.errors import SeatActionError
 from notifications.models import OutboundEmail
 from notifications.services import queue_emails
 from orders.models import Order, OrderLine
-from seats import access, rules
+from seats import access, data_rules, rules
 from seats.emails import SeatEmail, topic_for
 from seats.lms import campus
-from seats.models import Enrollment, Seat, SeatEvent, SupplementalAnswer, SupplementalQuestion
+from seats.models import Seat, SeatEvent, SupplementalAnswer
 from seats.services._base import questions_for
-from seats.services.learners import clean_email
-from seats.services.redemption import MESSAGE_MAX_LENGTH, build_link
+from seats.services.redemption import build_link
 
 
 @dataclass(frozen=True)
@@ -146,16 +145,13 @@ def _refuse(errors: list[RowError]) -> None:
 
 
 def _email_problems(rows: Sequence[AssignRow | RecipientRow]) -> tuple[list[RowError], dict]:
-    """Syntax and duplicates; returns the errors and {clean email: first row number}."""
+    """Each address's own problem (``data_rules.email_problem``), and duplicates within the
+    file; returns the errors and {clean email: first row number}."""
     errors, first_row = [], {}
     for row in rows:
-        if not row.email.strip():
-            errors.append(RowError(row.row, "The email address is missing."))
-            continue
-        try:
-            email = clean_email(row.email)
-        except SeatActionError as error:
-            errors.append(RowError(row.row, error.message))
+        email = normalize_email(row.email)
+        if problem := data_rules.email_problem(email):
+            errors.append(RowError(row.row, problem))
             continue
         if email in first_row:
             errors.append(RowError(row.row, f"{email} is already on row {first_row[email]}."))
@@ -175,16 +171,9 @@ def _common_problems(
     errors += [RowError(None, problem) for problem in rules.order_problems(order)]
     email_errors, first_row = _email_problems(rows)
     errors += email_errors
-    enrolled = Enrollment.objects.filter(
-        product=product, status__in=Enrollment.ACTIVE, learner__email__in=list(first_row)
-    ).values_list("learner__email", flat=True)
     errors += [
-        RowError(
-            first_row[email],
-            f"{email} already has an active enrollment in {product}; ask a store admin to "
-            "resolve it first.",
-        )
-        for email in enrolled
+        RowError(first_row[email], problem)
+        for email, problem in data_rules.enrollment_problems(product, first_row).items()
     ]
     if len(rows) > available:
         first, last = rows[available].row, rows[-1].row
@@ -200,30 +189,12 @@ def _common_problems(
     return errors
 
 
-def _read_answers(
-    questions: list[SupplementalQuestion], answers: dict[str, str]
-) -> tuple[dict[SupplementalQuestion, str], list[str]]:
-    """Every problem with one row's answers (``clean_answers`` stops at the first), and the
-    cleaned answers; the questions are fetched once for the whole file."""
-    cleaned, problems = {}, []
-    for question in questions:
-        value = (answers.get(str(question.pk)) or "").strip()
-        if not value:
-            if question.required:
-                problems.append(f"Answer the required question “{question.prompt}”.")
-        elif question.choice_list and value not in question.choice_list:
-            problems.append(f"“{value}” is not one of the choices for “{question.prompt}”.")
-        else:
-            cleaned[question] = value[:1000]
-    return cleaned, problems
-
-
 def _assign_problems(
     line: OrderLine, rows: Sequence[AssignRow], questions, *, available: int
 ) -> list[RowError]:
     errors = _common_problems(line, rows, available=available)
     for row in rows:
-        errors += [RowError(row.row, p) for p in _read_answers(questions, row.answers)[1]]
+        errors += [RowError(row.row, p) for p in data_rules.answer_problems(questions, row.answers)]
     return _sorted(errors)
 
 
@@ -232,13 +203,9 @@ def _email_link_problems(
 ) -> list[RowError]:
     errors = _common_problems(line, rows, available=available)
     errors += [
-        RowError(
-            row.row,
-            f"The message is {len(row.message.strip())} characters long; keep it to "
-            f"{MESSAGE_MAX_LENGTH}.",
-        )
+        RowError(row.row, problem)
         for row in rows
-        if len(row.message.strip()) > MESSAGE_MAX_LENGTH
+        if (problem := data_rules.message_problem(row.message))
     ]
     return _sorted(errors)
 
@@ -405,7 +372,9 @@ def bulk_assign(
                 [
                     (seat_id, question.pk, learner, value)
                     for seat_id, learner, row in zip(seats, learners, batch, strict=True)
-                    for question, value in _read_answers(questions, row.answers)[0].items()
+                    for question, value in data_rules.answers_to_keep(
+                        questions, row.answers
+                    ).items()
                 ],
                 constants={"answered_at": now},
             )

@@ -1,17 +1,19 @@
 """One form per seat action, for every page that offers it (the portal, the admin). A form checks
-the shape of what was typed; the action's service decides whether it may happen."""
+the shape of what was typed, and the data with the rules the services and the bulk imports
+apply (``data_rules``), so a problem reads the same; the action's service decides whether it may
+happen."""
 
 from django import forms
 
 from accounts.models import normalize_email
 from groups.models import PurchasingGroup
 
-from . import access
+from . import access, data_rules
+from .data_rules import MESSAGE_MAX_LENGTH
 from .forms import SupplementalAnswersForm
 from .models import Seat
 from .services import refundable_amount
 from .services._base import questions_for
-from .services.redemption import MESSAGE_MAX_LENGTH
 
 
 class SeatActionForm(forms.Form):
@@ -39,11 +41,17 @@ class VersionedForm(SeatActionForm):
         return {"expected_version": self.cleaned_data["version"]}
 
 
-class EmailAddressField(forms.EmailField):
+class EmailAddressField(forms.CharField):
     """An email as the accounts store it, so messages name the address the learner will see."""
+
+    widget = forms.EmailInput
 
     def to_python(self, value):
         return normalize_email(super().to_python(value))
+
+    def validate(self, value):
+        if problem := data_rules.email_problem(value):
+            raise forms.ValidationError(problem)
 
 
 def movable_groups(form: SeatActionForm):
@@ -107,11 +115,16 @@ class TransferForm(LearnerForm):
 class EmailRedemptionForm(VersionedForm):
     email = EmailAddressField(label="Recipient's email")
     message = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": MESSAGE_MAX_LENGTH}),
         required=False,
         help_text=f"Shown in the email above the link; up to {MESSAGE_MAX_LENGTH} characters.",
     )
+
+    def clean_message(self) -> str:
+        message = self.cleaned_data["message"]
+        if problem := data_rules.message_problem(message):
+            raise forms.ValidationError(problem)
+        return message
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data

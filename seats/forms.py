@@ -3,7 +3,27 @@
 from django import forms
 from django.utils.html import escape
 
+from . import data_rules
 from .models import SupplementalQuestion
+
+
+class AnswerField(forms.CharField):
+    """The answer to one question, refused in the words of the rule the services and the bulk
+    imports apply (``data_rules.answer_problem``)."""
+
+    def __init__(self, question: SupplementalQuestion, **kwargs):
+        super().__init__(
+            label=question.prompt,
+            required=question.required,
+            # The shared field template marks help text safe; a store's text is not HTML.
+            help_text=escape(question.help_text),
+            **kwargs,
+        )
+        self.question = question
+
+    def validate(self, value):
+        if problem := data_rules.answer_problem(self.question, value):
+            raise forms.ValidationError(problem)
 
 
 class SupplementalAnswersForm(forms.Form):
@@ -17,13 +37,9 @@ class SupplementalAnswersForm(forms.Form):
         for question in questions:
             if question.choice_list:
                 choices = [("", "Choose…")] + [(choice, choice) for choice in question.choice_list]
-                field = forms.ChoiceField(choices=choices)
+                field = AnswerField(question, widget=forms.Select(choices=choices))
             else:
-                field = forms.CharField(max_length=1000)
-            field.label = question.prompt
-            field.required = question.required
-            # The shared field template marks help text safe; a store's text is not HTML.
-            field.help_text = escape(question.help_text)
+                field = AnswerField(question, max_length=data_rules.ANSWER_MAX_LENGTH)
             self.fields[self.field_name(question)] = field
 
     @staticmethod

@@ -7,8 +7,8 @@ page and the admin offer an action only where its rules find none; the bulk impo
 problems of every row. So what a page offers, what a service refuses and what an import reports
 are the same rules, with the same words.
 
-Rules about the data an action brings (an address, answers, a learner's other enrollments) stay
-with the services that receive that data.
+Rules about the data an action brings (an address, answers, a learner's other enrollments) live
+in ``seats.data_rules``, which the services, the forms and the bulk imports share.
 """
 
 from collections.abc import Callable

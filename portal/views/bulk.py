@@ -31,8 +31,8 @@ from imports.csv_files import (
     parse_recipients,
 )
 from seats.access import access_order
+from seats.data_rules import MESSAGE_MAX_LENGTH
 from seats.services._base import questions_for
-from seats.services.redemption import MESSAGE_MAX_LENGTH
 
 from ..forms import BulkUploadForm
 

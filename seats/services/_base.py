@@ -2,7 +2,7 @@
 event. Each public service composes these inside one ``transaction.atomic()``."""
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from functools import wraps
 
@@ -12,7 +12,7 @@ from django_fsm import ConcurrentTransition
 from accounts.models import User
 from core.errors import SeatActionError
 
-from .. import access, rules
+from .. import access, data_rules, rules
 from ..models import Enrollment, Seat, SeatEvent, SupplementalAnswer, SupplementalQuestion
 
 logger = logging.getLogger("seats")
@@ -20,7 +20,7 @@ logger = logging.getLogger("seats")
 CONSTRAINT_MESSAGES = {
     "one_active_enrollment_per_learner_and_product": (
         "This learner already has an active enrollment in this course; ask a store admin to "
-        "resolve it before assigning."
+        "resolve it before assigning this seat."
     ),
     "one_live_redemption_per_seat": "A redemption link for this seat was just sent by someone "
     "else; refresh the page.",
@@ -81,11 +81,16 @@ def require_store_admin(actor: User) -> None:
         raise SeatActionError("Only a store admin can do this.")
 
 
+def refuse_first(problems: Iterable[str | None]) -> None:
+    """Refuse with the first problem a rule found; the bulk imports report them all."""
+    for problem in problems:
+        if problem:
+            raise SeatActionError(problem)
+
+
 def require(seat: Seat, action: str) -> None:
     """Refuse, with the first problem the action's rules find, an action on a locked seat."""
-    found = rules.problems(seat, action)
-    if found:
-        raise SeatActionError(found[0])
+    refuse_first(rules.problems(seat, action))
 
 
 def lock_enrollment(seat: Seat) -> None:
@@ -141,16 +146,8 @@ def record_event(
     )
 
 
-def require_no_active_enrollment(learner: User | None, product, *, who: str) -> None:
-    if learner is None:
-        return
-    if Enrollment.objects.filter(
-        learner=learner, product=product, status__in=Enrollment.ACTIVE
-    ).exists():
-        raise SeatActionError(
-            f"{who} already has an active enrollment in {product}; ask a store admin to "
-            "resolve it before assigning this seat."
-        )
+def require_no_active_enrollment(product, email: str) -> None:
+    refuse_first(data_rules.enrollment_problems(product, [email]).values())
 
 
 def questions_for(product) -> list[SupplementalQuestion]:
@@ -165,19 +162,10 @@ def questions_for(product) -> list[SupplementalQuestion]:
 
 
 def clean_answers(product, answers: dict | None) -> dict[SupplementalQuestion, str]:
-    """Check the answers against the product's questions; refuse with the first problem."""
-    answers = {str(key): (value or "").strip() for key, value in (answers or {}).items()}
-    cleaned = {}
-    for question in questions_for(product):
-        value = answers.get(str(question.pk), "")
-        if not value:
-            if question.required:
-                raise SeatActionError(f"Answer the required question “{question.prompt}”.")
-            continue
-        if question.choice_list and value not in question.choice_list:
-            raise SeatActionError(f"“{value}” is not one of the choices for “{question.prompt}”.")
-        cleaned[question] = value[:1000]
-    return cleaned
+    """The answers to save for the product's questions; refuse with the first problem."""
+    questions = questions_for(product)
+    refuse_first(data_rules.answer_problems(questions, answers))
+    return data_rules.answers_to_keep(questions, answers)
 
 
 def save_answers(seat: Seat, learner: User, answers: dict[SupplementalQuestion, str]) -> None:

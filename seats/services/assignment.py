@@ -41,7 +41,7 @@ def assign_seat(
         product = seat.order_line.product
         cleaned = clean_answers(product, answers)
         learner, created = find_or_invite_learner(email, first_name=first_name, last_name=last_name)
-        require_no_active_enrollment(learner, product, who=learner.email)
+        require_no_active_enrollment(product, learner.email)
         if owner_group is not None and owner_group.pk != seat.owner_group_id:
             apply_owner_group(seat, owner_group, actor=actor)
         hand_over(
@@ -67,7 +67,7 @@ def enroll_retail_buyer(
         require(seat, "enroll_buyer")
         product, buyer = seat.order_line.product, seat.order.buyer
         cleaned = clean_answers(product, answers)
-        require_no_active_enrollment(buyer, product, who=buyer.email)
+        require_no_active_enrollment(product, buyer.email)
         hand_over(
             seat,
             SeatEvent.Action.ASSIGN,
@@ -149,7 +149,7 @@ def transfer_seat(
         previous_learner, previous_enrollment = seat.learner, seat.enrollment
         if learner.pk == previous_learner.pk:
             raise SeatActionError(f"This seat is already assigned to {learner.email}.")
-        require_no_active_enrollment(learner, product, who=learner.email)
+        require_no_active_enrollment(product, learner.email)
         campus().withdraw(previous_enrollment)
         hand_over(
             seat,

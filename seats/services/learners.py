@@ -1,26 +1,17 @@
 """Finding or creating the learner an agent names by email."""
 
 from django.contrib.auth.hashers import make_password
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 
 from accounts.models import User, normalize_email
-from core.errors import SeatActionError
 
-EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length
+from ..data_rules import email_problem
+from ._base import refuse_first
 
 
 def clean_email(email: str) -> str:
+    """The address as the accounts store it; refused if it will not do."""
     email = normalize_email(email)
-    if len(email) > EMAIL_MAX_LENGTH:
-        raise SeatActionError(
-            f"“{email[:40]}…” is {len(email)} characters long; an email address has at most "
-            f"{EMAIL_MAX_LENGTH}."
-        )
-    try:
-        validate_email(email)
-    except ValidationError:
-        raise SeatActionError(f"“{email}” is not a valid email address.") from None
+    refuse_first([email_problem(email)])
     return email
 
 

@@ -11,6 +11,7 @@ from core.errors import SeatActionError
 from notifications.services import queue_email
 from orders.models import Store
 
+from ..data_rules import message_problem
 from ..emails import SeatEmail, topic_for
 from ..models import Enrollment, Redemption, Seat, SeatEvent
 from ..tokens import hash_token, new_nonce, token_for
@@ -19,6 +20,7 @@ from ._base import (
     clean_answers,
     lock_seat,
     record_event,
+    refuse_first,
     refusing_conflicts,
     require,
     require_no_active_enrollment,
@@ -26,8 +28,6 @@ from ._base import (
 )
 from .assignment import hand_over
 from .learners import clean_email
-
-MESSAGE_MAX_LENGTH = 500
 
 
 class LinkProblem(enum.Enum):
@@ -186,13 +186,8 @@ def email_redemption(
         require(seat, SeatEvent.Action.EMAIL_REDEMPTION)
         email = clean_email(email)
         message = (message or "").strip()
-        if len(message) > MESSAGE_MAX_LENGTH:
-            raise SeatActionError(
-                f"The message is {len(message)} characters long; keep it to {MESSAGE_MAX_LENGTH}."
-            )
-        require_no_active_enrollment(
-            User.objects.filter(email=email).first(), seat.order_line.product, who=email
-        )
+        refuse_first([message_problem(message)])
+        require_no_active_enrollment(seat.order_line.product, email)
         redemption = _issue_link(seat, email=email, message=message, actor=actor)
         transition(
             seat,

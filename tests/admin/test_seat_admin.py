@@ -86,7 +86,10 @@ def test_assign_without_a_required_answer_is_refused_and_changes_nothing(staff_c
     response = act(staff_client, seat, "assign", email="someone@example.com")
 
     assert snapshot(seat) == before
-    assert "Nothing was changed. Employee ID: This field is required." in messages_of(response)
+    assert (
+        "Nothing was changed. Employee ID: Answer the required question “Employee ID”."
+        in messages_of(response)
+    )
 
 
 def test_an_invalid_form_changes_nothing(staff_client, seat):

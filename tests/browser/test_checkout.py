@@ -58,7 +58,7 @@ def test_buyer_answers_at_checkout_and_is_enrolled_once_paid(
     page.get_by_role("button", name="Place order").click()
 
     # Refused: the required answer is missing; the chosen department is kept.
-    expect(page.get_by_text("This field is required.")).to_be_visible()
+    expect(page.get_by_text("Answer the required question “Employee number”.")).to_be_visible()
     expect(page.get_by_label("Department")).to_have_value("Sales")
     assert not Order.objects.exists()
 

@@ -69,7 +69,7 @@ def test_validate_lists_every_problem_with_its_row(
         RowError(
             5,
             f"busy@example.com already has an active enrollment in {order.lines.get().product}; "
-            "ask a store admin to resolve it first.",
+            "ask a store admin to resolve it before assigning this seat.",
         ),
         RowError(6, "Answer the required question “Site?”."),
         RowError(7, "“East” is not one of the choices for “Site?”."),

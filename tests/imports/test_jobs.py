@@ -140,7 +140,7 @@ def test_an_import_whose_rows_became_invalid_fails_and_changes_nothing(
     product = order.lines.get().product
     problem = (
         f"learner1@example.com already has an active enrollment in {product}; ask a store "
-        "admin to resolve it first."
+        "admin to resolve it before assigning this seat."
     )
     assert job.result == f"Nothing was applied: the file has 1 problem. Row 3: {problem}"
     assert job.errors == [{"row": 3, "message": problem}]

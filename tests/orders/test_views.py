@@ -124,7 +124,9 @@ class TestCheckoutPage:
 
         assert response.status_code == 200
         form = response.context["form"]
-        assert form.errors == {f"question_{badge.pk}": ["This field is required."]}
+        assert form.errors == {
+            f"question_{badge.pk}": ["Answer the required question “Badge number”."]
+        }
         assert '<option value="Sales" selected>Sales</option>' in response.content.decode()
 
     def test_the_answers_go_with_the_order_and_enroll_the_buyer_once_paid(

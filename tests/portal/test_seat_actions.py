@@ -65,7 +65,7 @@ def test_assign_form_shows_and_requires_the_questions(agent_client, order, seats
     assert "Employee number?" in page.text
     response = act(agent_client, seat, "assign", email="marie@example.com")
     assert response.status_code == 200
-    assert "This field is required." in response.text
+    assert "Answer the required question “Employee number?”." in response.text
     assert unchanged(seat)
     act(
         agent_client,
@@ -120,7 +120,7 @@ def test_email_redemption_sends_a_link(agent_client, seats):
 def test_email_redemption_message_is_limited(agent_client, seats):
     seat = seats["available"]
     response = act(agent_client, seat, "email", email="bob@example.com", message="x" * 501)
-    assert "at most 500 characters" in response.text
+    assert "The message is 501 characters long; keep it to 500." in response.text
     assert unchanged(seat)
 
 

@@ -131,7 +131,7 @@ def test_missing_required_answer_is_shown_beside_the_question(client, redemption
     response = client.post(claim, {f"question_{question.pk}": "  "})
 
     assert response.status_code == 200
-    assert "This field is required." in response.content.decode()
+    assert "Answer the required question “Badge number?”." in response.content.decode()
     assert Seat.objects.get(pk=redemption.seat_id).status == Seat.Status.AWAITING
 
 
