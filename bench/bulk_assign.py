@@ -69,8 +69,9 @@ def plain_sql_assign(order, agent, product, rows: list[AssignRow]) -> None:
         )
         sql(
             "INSERT INTO notifications_outboundemail (kind, to_email, context, status, "
-            "created_at, attempts, last_error, provider_message_id) SELECT 'invitation', e, "
-            "jsonb_build_object('seat_id', s, 'user_id', u), 'pending', now(), 0, '', '' "
+            "created_at, attempts, last_error, provider_message_id, topic, unannounced) "
+            "SELECT 'invitation', e, jsonb_build_object('seat_id', s, 'user_id', u), 'pending', "
+            "now(), 0, '', '', '', false "
             "FROM unnest(%s::text[], %s::bigint[], %s::bigint[]) AS t(e, s, u)",
             [emails, seat_ids, learner_ids],
         )
