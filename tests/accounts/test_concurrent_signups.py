@@ -1,11 +1,7 @@
 """People creating the same account at the same moment, on PostgreSQL with real threads: one
 account, and everyone else reads a message on the form, never a server error."""
 
-import threading
-import traceback
-
 import pytest
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -13,36 +9,13 @@ from accounts.models import User
 from seats import services
 from tests.factories import PASSWORD, make_order, make_store_admin
 from tests.redemption.helpers import link_path, open_link
+from tests.support.concurrency import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 AT_ONCE = 6
 EMAIL = "same.person@example.com"
 TAKEN = "An account with this email address already exists"
-
-
-def at_once(requests):
-    """Send the requests at the same moment, one thread each; returns their responses. A request
-    that raised (a 500 for a person) fails the test with its traceback."""
-    barrier = threading.Barrier(len(requests))
-    responses, crashes = [], []
-
-    def run(request):
-        try:
-            barrier.wait()
-            responses.append(request())
-        except Exception:
-            crashes.append(traceback.format_exc())
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(request,)) for request in requests]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not crashes, "\n\n".join(crashes)
-    return responses
 
 
 def _registration(**extra):
@@ -62,12 +35,12 @@ def _no_rate_limits(settings):
 
 def test_one_email_registered_at_once_gives_one_account_and_a_message_for_the_others():
     clients = [Client() for _ in range(AT_ONCE)]
-    responses = at_once(
+    responses = race(
         [
             lambda client=client: client.post(reverse("accounts:register"), _registration())
             for client in clients
         ]
-    )
+    ).returned()
 
     signed_in = [r for r in responses if r.status_code == 302]
     refused = [r for r in responses if r.status_code == 200]
@@ -85,9 +58,9 @@ def test_one_recipient_registering_from_the_link_in_several_tabs_at_once_gets_on
     claim = claims.pop()
     register = f"{reverse('accounts:register')}?next={claim}"
 
-    responses = at_once(
+    responses = race(
         [lambda client=client: client.post(register, _registration()) for client in clients]
-    )
+    ).returned()
 
     assert [r["Location"] for r in responses if r.status_code == 302] == [claim]
     refused = [r for r in responses if r.status_code == 200]
@@ -104,12 +77,12 @@ def test_admins_adding_one_email_at_once_give_one_user_and_the_form_again_to_the
         clients.append(client)
     add = reverse("admin:accounts_user_add")
 
-    responses = at_once(
+    responses = race(
         [
             lambda client=client: client.post(add, {"email": EMAIL, "usable_password": "false"})
             for client in clients
         ]
-    )
+    ).returned()
 
     assert sum(r.status_code == 302 for r in responses) == 1
     refused = [r for r in responses if r.status_code == 200]

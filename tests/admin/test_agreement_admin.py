@@ -7,6 +7,7 @@ from orders import agreements
 from orders.models import PurchasingAgentAgreement as Agreement
 from seats.models import Seat
 from tests import factories
+from tests.support.concurrency import race
 
 from .conftest import action_url, change_url, changelist_url, messages_of
 
@@ -110,8 +111,6 @@ def test_only_a_store_admin_may_activate(pending, agent):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_agreements_activated_at_once_leave_one_active():
-    from tests.seats.test_concurrency import race
-
     admin = factories.make_store_admin()
     first = factories.AgreementFactory(status=Agreement.Status.PENDING)
     second = factories.AgreementFactory(
@@ -123,7 +122,7 @@ def test_two_agreements_activated_at_once_leave_one_active():
             lambda a=a: agreements.activate_agreement(agreement=a, actor=admin)
             for a in (first, second)
         ]
-    )
+    ).settled()
 
     assert len(results) == 1
     assert len(refusals) == 1

@@ -8,7 +8,7 @@ from campus.progress import record_progress
 from seats import services
 from seats.models import Enrollment, Seat, SeatEvent
 from tests.factories import make_seat
-from tests.seats.test_concurrency import race
+from tests.support.concurrency import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -22,7 +22,7 @@ def test_one_event_delivered_twice_at_once_is_applied_once():
             )
             for _ in range(2)
         ]
-    )
+    ).settled()
     assert refusals == []
     assert sorted(result.duplicate for result in results) == [False, True]
     assert CampusEvent.objects.count() == 1
@@ -38,7 +38,7 @@ def test_a_start_racing_an_unassign_leaves_one_of_them():
             lambda: record_progress(enrollment=seat.enrollment_id, status="in_progress"),
             lambda: services.unassign_seat(seat=seat.pk, actor=seat.order.buyer),
         ]
-    )
+    ).settled()
     assert len(results) == 1
     assert len(refusals) == 1
     enrollment = Enrollment.objects.get(pk=seat.enrollment_id)

@@ -3,15 +3,11 @@ and constraints leave exactly the outcome a person would expect, with a clear re
 everyone who lost, and every count still adding up."""
 
 import random
-import threading
-import traceback
 from collections import Counter
-from collections.abc import Callable
 from decimal import Decimal
 from functools import partial
 
 import pytest
-from django.db import connection, transaction
 from django.db.models import Count, Sum
 from django.test import Client
 
@@ -28,7 +24,7 @@ from seats.tokens import token_for
 from shop import services as order_services
 from shop.checkout import place_order
 from tests import factories
-from tests.reliability.conftest import DEADLINE, Race, race, wait_for
+from tests.support.concurrency import race, while_held
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -250,55 +246,6 @@ def test_returns_approvals_denials_and_refunds_racing_on_the_same_seats_keep_eve
 
 
 # --- Found by racing: a seat locked after a wait carries stale relations -------------------------
-
-
-def waiting_for_a_lock() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-        )
-        return cursor.fetchone()[0] > 0
-
-
-def while_held(change: Callable, waiter: Callable) -> Race:
-    """Run ``change`` in a transaction that stays open until ``waiter``, started in another
-    thread, is blocked on a lock it holds; then commit it and let the waiter finish. Returns the
-    waiter's outcome."""
-    changed, release, outcome = threading.Event(), threading.Event(), Race()
-
-    def hold():
-        try:
-            with transaction.atomic():
-                change()
-                changed.set()
-                release.wait(DEADLINE)
-        finally:
-            changed.set()
-            connection.close()
-
-    def wait():
-        try:
-            outcome.record("results", waiter())
-        except SeatActionError as refusal:
-            outcome.record("refusals", refusal)
-        except Exception:
-            outcome.record("crashes", traceback.format_exc())
-        finally:
-            connection.close()
-
-    holder, blocked = threading.Thread(target=hold), threading.Thread(target=wait)
-    holder.start()
-    changed.wait(DEADLINE)
-    blocked.start()
-    try:
-        wait_for(waiting_for_a_lock, what="the second action to wait for the first one's lock")
-    finally:
-        release.set()
-        holder.join(DEADLINE)
-        blocked.join(DEADLINE)
-    return outcome
-
 
 # A statement that waited for a seat lock once read the seat's learner and enrollment from its
 # old snapshot (None); lock_seat now locks and reads in two statements.

@@ -20,7 +20,8 @@ from seats.models import Redemption, Seat
 from tests import factories
 from tests.notifications.conftest import celery_broker
 from tests.portal.conftest import csv_upload
-from tests.reliability.conftest import REDIS_URL, wait_for
+from tests.support.redis_server import REDIS_URL
+from tests.support.waiting import wait_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

@@ -17,8 +17,8 @@ from seats.models import Redemption, Seat
 from seats.tokens import token_for
 from tests import factories
 from tests.notifications.conftest import celery_broker
-from tests.reliability.conftest import wait_for
-from tests.reliability.web_client import Browser
+from tests.support.waiting import wait_for
+from tests.support.web_client import Browser
 
 pytestmark = [pytest.mark.postgres, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

@@ -9,7 +9,7 @@ from django.conf import global_settings
 
 from seats.models import Seat, SeatEvent
 from tests import factories
-from tests.reliability.web_client import Browser
+from tests.support.web_client import Browser
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

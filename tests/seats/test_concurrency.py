@@ -1,15 +1,11 @@
 """Real threads against PostgreSQL: row locks and constraints keep one winner, and actions that
 name the same new learner at once share one account."""
 
-import threading
-import traceback
+from functools import partial
 
 import pytest
-from celery import _state as celery_state
-from django.db import connection
 
 from accounts.models import User
-from core.errors import SeatActionError
 from imports.bulk import AssignRow, bulk_assign
 from notifications.models import OutboundEmail
 from seats import services
@@ -17,43 +13,9 @@ from seats.emails import SeatEmail
 from seats.models import Enrollment, Redemption, Seat, SeatEvent
 from seats.tokens import token_for
 from tests import factories
+from tests.support.concurrency import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _celery_join_flag_restored():
-    """Eager email tasks in several threads at once can leave Celery's process-wide "inside a
-    task" flag set, and every later ``result.get()`` in this process would refuse to run."""
-    before = celery_state.task_join_will_block()
-    yield
-    celery_state._set_task_join_will_block(before)
-
-
-def race(calls):
-    """Run the calls at the same moment, one thread each; returns (results, refusals). Anything
-    else a call raises (a server error, for a person) fails the test with its traceback."""
-    barrier = threading.Barrier(len(calls))
-    results, refusals, crashes = [], [], []
-
-    def run(call):
-        try:
-            barrier.wait()
-            results.append(call())
-        except SeatActionError as error:
-            refusals.append(error.message)
-        except Exception:
-            crashes.append(traceback.format_exc())
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not crashes, "\n\n".join(crashes)
-    return results, refusals
 
 
 def test_two_agents_assigning_one_seat_give_one_assignment_and_one_refusal():
@@ -64,7 +26,7 @@ def test_two_agents_assigning_one_seat_give_one_assignment_and_one_refusal():
             lambda email=email: services.assign_seat(seat=seat.pk, actor=order.buyer, email=email)
             for email in ("first@example.com", "second@example.com")
         ]
-    )
+    ).settled()
     assert len(results) == 1
     assert len(refusals) == 1
     assert "This seat is Assigned" in refusals[0]
@@ -85,11 +47,42 @@ def test_two_redemptions_of_one_link_give_one_seat():
     users = [factories.UserFactory() for _ in range(2)]
     results, refusals = race(
         [lambda user=user: services.redeem_link(token=token, user=user) for user in users]
-    )
+    ).settled()
     assert len(results) == 1
     assert refusals == ["This link is not valid. It may have been used already."]
     assert Redemption.objects.get(pk=link.pk).state == Redemption.State.REDEEMED
     assert Enrollment.objects.count() == 1
+
+
+THREADS = 20
+
+
+def test_one_link_redeemed_by_many_at_once_gives_one_seat(order, agent):
+    store = order.store
+    store.require_matching_redeemer_email = False
+    store.save()
+    redemption = services.email_redemption(
+        seat=order.seats.first(), actor=agent, email="shared@example.com"
+    )
+    token = token_for(redemption.token_nonce)
+    users = [factories.UserFactory(email=f"racer{n}@example.com") for n in range(THREADS)]
+
+    def redeem(user):
+        services.redeem_link(token=token, user=user)
+        return user
+
+    outcome = race([partial(redeem, user) for user in users])
+    won, refused, crashed = outcome.results, outcome.messages, outcome.crashes
+
+    assert crashed == []
+    assert len(won) == 1
+    assert len(refused) == THREADS - 1
+    assert set(refused) == {"This link is not valid. It may have been used already."}
+    seat = Seat.objects.get(pk=redemption.seat_id)
+    assert seat.status == Seat.Status.ASSIGNED and seat.learner == won[0]
+    assert Enrollment.objects.filter(seat=seat).count() == 1
+    assert Redemption.objects.get(pk=redemption.pk).redeemed_by == won[0]
+    assert seat.events.filter(action=SeatEvent.Action.REDEEM).count() == 1
 
 
 def test_one_learner_assigned_two_seats_at_once_gets_one():
@@ -103,7 +96,7 @@ def test_one_learner_assigned_two_seats_at_once_gets_one():
             )
             for seat in (first, second)
         ]
-    )
+    ).settled()
     assert len(results) == 1
     assert len(refusals) == 1
     assert "already has an active enrollment" in refusals[0]
@@ -127,7 +120,7 @@ def test_seats_of_different_courses_assigned_to_one_new_email_at_once_share_one_
             )
             for order in orders
         ]
-    )
+    ).settled()
     assert (len(results), refusals) == (AT_ONCE, [])
     learner = User.objects.get(email=NEWCOMER)
     assert {seat.learner_id for seat in results} == {learner.pk}
@@ -145,7 +138,7 @@ def test_seats_of_one_course_assigned_to_one_new_email_at_once_give_one_seat_and
             lambda seat=seat: services.assign_seat(seat=seat, actor=order.buyer, email=NEWCOMER)
             for seat in order.seats.values_list("pk", flat=True)
         ]
-    )
+    ).settled()
     assert len(results) == 1
     assert len(refusals) == AT_ONCE - 1
     assert all("already has an active enrollment" in refusal for refusal in refusals)
@@ -171,7 +164,7 @@ def test_transfers_and_assignments_to_one_new_email_at_once_share_one_account():
         )
         for order in orders[AT_ONCE // 2 :]
     ]
-    results, refusals = race(transfers + assigns)
+    results, refusals = race(transfers + assigns).settled()
     assert (len(results), refusals) == (AT_ONCE, [])
     learner = User.objects.get(email=NEWCOMER)
     assert Seat.objects.filter(learner=learner, status=Seat.Status.ASSIGNED).count() == AT_ONCE
@@ -186,7 +179,7 @@ def test_imports_naming_the_same_new_learners_at_once_all_apply():
             lambda order=order: bulk_assign(order=order, actor=order.buyer, rows=rows)
             for order in orders
         ]
-    )
+    ).settled()
     assert refusals == []
     assert [result.seats for result in results] == [len(newcomers)] * len(orders)
     assert sum(result.invited for result in results) == len(newcomers)
