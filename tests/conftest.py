@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.cache import cache
 
 from seats import services
@@ -54,6 +55,27 @@ def learner(db):
 @pytest.fixture
 def agent_client(client, agent):
     client.force_login(agent)
+    return client
+
+
+@pytest.fixture
+def staff_client(client, store_admin):
+    """The test client signed in as a store admin (staff with model permissions, not superuser)."""
+    client.force_login(store_admin)
+    return client
+
+
+@pytest.fixture
+def viewer(db):
+    """Staff who may look at everything a store admin sees, and change nothing."""
+    user = factories.UserFactory(is_staff=True, email="viewer@example.com")
+    user.user_permissions.set(Permission.objects.filter(codename__startswith="view_"))
+    return user
+
+
+@pytest.fixture
+def viewer_client(client, viewer):
+    client.force_login(viewer)
     return client
 
 

@@ -1,7 +1,6 @@
 import pytest
 
 from seats.models import Seat
-from tests.admin.conftest import staff_client, viewer, viewer_client  # noqa: F401  (fixtures)
 from tests.factories import make_seat
 
 from .helpers import SECRET

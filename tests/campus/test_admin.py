@@ -5,8 +5,8 @@ from campus.models import CampusEvent
 from campus.progress import record_progress
 from seats import services
 from seats.models import Enrollment, Seat, SeatEvent
-from tests.admin.conftest import action_url, change_url, changelist_url, messages_of
 from tests.factories import make_seat
+from tests.support.admin import action_url, change_url, changelist_url, messages_of
 
 from .helpers import event, post_signed
 

@@ -9,7 +9,7 @@ from seats import services as seat_services
 from seats.models import Seat
 from shop.checkout import place_order
 from tests import factories
-from tests.admin.conftest import action_url, change_url, changelist_url
+from tests.support.admin import action_url, change_url, changelist_url
 
 ENROLLED = (
     "customer@example.com already has an active enrollment in Fire Safety 101; ask a store "

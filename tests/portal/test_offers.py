@@ -12,7 +12,7 @@ from seats.actions import AGENT_ACTIONS as ACTIONS
 from seats.lms import campus
 from seats.models import Seat
 from tests import factories
-from tests.admin.conftest import action_url
+from tests.support.admin import action_url
 
 VALID_INPUT = {
     "assign": {"email": "new@example.com"},

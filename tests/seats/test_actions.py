@@ -8,7 +8,7 @@ from seats.actions import ADMIN_ACTIONS, AGENT_ACTIONS
 from seats.lms import campus
 from seats.models import Seat
 from tests import factories
-from tests.admin.conftest import action_url, change_url
+from tests.support.admin import action_url, change_url
 
 
 def _admin_offers(client, seat) -> set[str]:

@@ -13,8 +13,7 @@ from seats.emails import SeatEmail
 from seats.lms import campus
 from seats.models import Enrollment, Redemption, Seat, SeatEvent
 from tests import factories
-
-from .conftest import action_url, change_url, changelist_url, messages_of
+from tests.support.admin import action_url, change_url, changelist_url, messages_of
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,7 @@ from orders.models import Refund
 from seats.emails import SeatEmail
 from seats.models import Enrollment, ReturnRequest, Seat
 from tests import factories
-
-from .conftest import action_url, change_url, changelist_url, messages_of
+from tests.support.admin import action_url, change_url, changelist_url, messages_of
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,7 @@ from django.contrib import admin
 
 from seats.models import Seat
 from tests import factories
-
-from .conftest import change_url, changelist_url
+from tests.support.admin import change_url, changelist_url
 
 
 @pytest.mark.django_db

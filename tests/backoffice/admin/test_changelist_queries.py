@@ -9,8 +9,7 @@ from groups.models import PurchasingGroup
 from orders.models import Order, Refund
 from seats.models import ReturnRequest, Seat, SeatEvent
 from tests import factories
-
-from .conftest import changelist_url
+from tests.support.admin import changelist_url
 
 pytestmark = pytest.mark.django_db
 

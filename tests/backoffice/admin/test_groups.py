@@ -1,18 +1,15 @@
-"""Purchasing groups with their agents and capacity; users with the groups they manage."""
+"""Purchasing groups in the admin: their agents and their capacity."""
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import User
 from groups.models import GroupMembership, PurchasingGroup
-from orders.models import PurchasingAgentAgreement
 from seats.models import Seat
 from tests import factories
 from tests.portal.helpers import EVERY_COLUMN, EVERY_COLUMN_TOTAL, group_in_every_column
-
-from .conftest import change_url, changelist_url
+from tests.support.admin import change_url, changelist_url
 
 pytestmark = pytest.mark.django_db
 
@@ -98,39 +95,3 @@ def test_add_an_agent_to_a_group(staff_client, store_admin, group, learner):
     )
     assert GroupMembership.objects.filter(group=group).count() == existing + 1
     assert learner.purchasing_groups.get() == group
-
-
-def test_the_user_page_lists_managed_groups_and_agreements(admin_client, agent, group):
-    page = admin_client.get(change_url(agent)).content.decode()
-    assert "Purchasing groups managed as an agent" in page
-    assert group.name in page
-    assert change_url(group) in page
-    agreement = PurchasingAgentAgreement.objects.get(user=agent)
-    assert change_url(agreement) in page
-
-
-def test_users_are_added_by_email_without_a_username(admin_client):
-    response = admin_client.post(
-        changelist_url(User) + "add/",
-        {"email": "New.Person@Example.com", "usable_password": "false"},
-    )
-    assert response.status_code == 302
-    user = User.objects.get(email="new.person@example.com")
-    assert not user.has_usable_password()
-
-
-def test_a_duplicate_email_is_refused_whatever_its_case(admin_client, learner):
-    response = admin_client.post(
-        changelist_url(User) + "add/",
-        {"email": "LEARNER@example.com", "usable_password": "false"},
-    )
-    assert response.status_code == 200
-    assert "already exists" in response.content.decode()
-
-
-def test_the_user_list_and_search(admin_client, agent, learner):
-    response = admin_client.get(changelist_url(User), {"q": "agent@"})
-    assert [u.email for u in response.context["cl"].result_list] == [agent.email]
-    page = response.content.decode()
-    assert "column-is_staff" in page
-    assert "column-is_active" in page

@@ -6,8 +6,7 @@ import pytest
 from imports.bulk import AssignRow, bulk_assign
 from seats import services
 from seats.models import SeatEvent
-
-from .conftest import change_url, changelist_url
+from tests.support.admin import change_url, changelist_url
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,8 @@ from orders import agreements
 from orders.models import PurchasingAgentAgreement as Agreement
 from seats.models import Seat
 from tests import factories
+from tests.support.admin import action_url, change_url, changelist_url, messages_of
 from tests.support.concurrency import race
-
-from .conftest import action_url, change_url, changelist_url, messages_of
 
 pytestmark = pytest.mark.django_db
 

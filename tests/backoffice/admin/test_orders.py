@@ -6,8 +6,7 @@ from groups.models import PurchasingGroup
 from orders.models import Order
 from seats.models import Seat, SeatEvent
 from tests import factories
-
-from .conftest import action_url, change_url, changelist_url, messages_of
+from tests.support.admin import action_url, change_url, changelist_url, messages_of
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,7 @@ import pytest
 from orders.models import Product, Store
 from seats.models import SupplementalQuestion
 from tests import factories
-
-from .conftest import change_url, changelist_url
+from tests.support.admin import change_url, changelist_url
 
 pytestmark = pytest.mark.django_db
 

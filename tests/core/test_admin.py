@@ -7,8 +7,7 @@ from django.contrib.auth.models import Permission
 from orders.models import Order
 from seats.models import ReturnRequest, Seat
 from tests import factories
-
-from .conftest import action_url, change_url, changelist_url, messages_of
+from tests.support.admin import action_url, change_url, changelist_url, messages_of
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,7 @@ from notifications.models import OutboundEmail
 from orders.models import Refund
 from seats.models import Redemption, Seat, SeatEvent, SupplementalAnswer
 from tests import factories
-
-from .conftest import change_url, changelist_url, messages_of
+from tests.support.admin import change_url, changelist_url, messages_of
 
 pytestmark = pytest.mark.django_db
 
