@@ -5,6 +5,7 @@ from django.core.cache import cache
 from seats import services
 from seats.models import Seat
 from tests import factories
+from tests.support.links import RECIPIENT
 
 
 @pytest.fixture(autouse=True)
@@ -50,6 +51,19 @@ def store_admin(db):
 @pytest.fixture
 def learner(db):
     return factories.UserFactory(email="learner@example.com")
+
+
+@pytest.fixture
+def redemption(order, agent):
+    """A live link for a seat of ``order``, emailed by the agent to RECIPIENT."""
+    return services.email_redemption(
+        seat=order.seats.first(), actor=agent, email=RECIPIENT, message="Welcome to the team!"
+    )
+
+
+@pytest.fixture
+def recipient(db):
+    return factories.UserFactory(email=RECIPIENT, first_name="Rita", last_name="Recipient")
 
 
 @pytest.fixture

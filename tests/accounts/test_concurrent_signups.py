@@ -8,8 +8,8 @@ from django.urls import reverse
 from accounts.models import User
 from seats import services
 from tests.factories import PASSWORD, make_order, make_store_admin
-from tests.redemption.helpers import link_path, open_link
 from tests.support.concurrency import race
+from tests.support.links import link_path, open_link
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from seats import services
-from tests.redemption.helpers import link_path
+from tests.support.links import link_path
 
 
 def footer(response) -> str:

@@ -1,29 +1,6 @@
-"""Shared by the redemption, notification and browser tests."""
+"""The redemption link helpers, which live in ``tests.support.links``; the notification tests
+still import them from here."""
 
-import re
+from tests.support.links import link_in, link_path, open_link
 
-from django.urls import reverse
-
-from seats.tokens import token_for
-
-LINK = re.compile(r"https?://[^/\s]+(/redeem/[0-9a-f]{64}/)")
-
-
-def link_path(redemption) -> str:
-    """The path of the link emailed for a redemption, as the email builds it."""
-    return reverse("redeem", args=[token_for(redemption.token_nonce)])
-
-
-def link_in(text: str) -> str:
-    """The redemption link's path found in an email body."""
-    match = LINK.search(text)
-    assert match, f"no redemption link in {text!r}"
-    return match.group(1)
-
-
-def open_link(client, path: str) -> str:
-    """Open an emailed link as a browser would; returns the page it continues on."""
-    response = client.get(path)
-    assert response.status_code == 302, response.status_code
-    assert response["Referrer-Policy"] == "no-referrer"
-    return response["Location"]
+__all__ = ["link_in", "link_path", "open_link"]

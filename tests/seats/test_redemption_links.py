@@ -11,8 +11,7 @@ from seats.models import Redemption, Seat
 from seats.services.redemption import WrongAccount
 from seats.tokens import token_for
 from tests.factories import UserFactory
-from tests.redemption.conftest import RECIPIENT
-from tests.redemption.helpers import link_path, open_link
+from tests.support.links import RECIPIENT, link_path, open_link
 
 
 def _token(redemption) -> str:

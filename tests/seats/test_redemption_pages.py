@@ -7,7 +7,7 @@ from seats import services
 from seats.emails import SeatEmail
 from seats.models import Enrollment, Redemption, Seat, SeatEvent, SupplementalAnswer
 from tests.factories import PASSWORD, QuestionFactory
-from tests.redemption.helpers import link_in, link_path, open_link
+from tests.support.links import link_in, link_path, open_link
 
 
 def test_emailed_link_is_registered_answered_and_redeemed_into_training(

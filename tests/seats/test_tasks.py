@@ -8,7 +8,7 @@ from notifications.models import OutboundEmail
 from seats import services, tasks
 from seats.emails import SeatEmail, topic_for
 from seats.models import Redemption, Seat, SeatEvent
-from tests.redemption.helpers import link_path
+from tests.support.links import link_path
 
 
 def test_expired_link_returns_the_seat_and_says_so(client, redemption):

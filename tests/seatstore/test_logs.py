@@ -25,7 +25,7 @@ from gunicorn.app.wsgiapp import WSGIApplication
 from seatstore.logs import DJANGO_LOGGERS, REDACTED, JsonFormatter
 from seatstore.middleware import RequestIdFilter
 from tests.factories import UserFactory
-from tests.redemption.helpers import link_path
+from tests.support.links import link_path
 
 DOCKERFILE = Path(__file__).resolve().parents[2] / "Dockerfile"
 
