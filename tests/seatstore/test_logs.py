@@ -1,5 +1,6 @@
 """A live link's token never reaches a log: not gunicorn's access or error log, not Django's
-request warnings, not runserver's request lines, in text or JSON."""
+request warnings, not runserver's request lines, in text or JSON. And a seat action's JSON line
+carries its ids as fields."""
 
 import contextlib
 import io
@@ -22,6 +23,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.log import configure_logging
 from gunicorn.app.wsgiapp import WSGIApplication
 
+from seats import services
 from seatstore.logs import DJANGO_LOGGERS, REDACTED, JsonFormatter
 from seatstore.middleware import RequestIdFilter
 from tests.factories import UserFactory
@@ -203,3 +205,17 @@ def test_runserver_and_djangos_own_handlers_leave_out_the_token(live_link, setti
     assert f'"GET {path.split(token)[0]}{REDACTED}' in written
     assert "Forbidden (CSRF cookie not set.)" in written
     assert token not in written
+
+
+# --- JSON lines ---------------------------------------------------------------------------------
+
+
+def test_seat_actions_log_the_seat_id_as_a_field(caplog, order, agent):
+    seat = order.seats.first()
+    with caplog.at_level(logging.INFO, logger="seats"):
+        services.assign_seat(seat=seat, actor=agent, email="logged@example.com")
+    record = next(r for r in caplog.records if r.name == "seats")
+    line = json.loads(JsonFormatter().format(record))
+    assert line["seat_id"] == seat.pk
+    assert line["action"] == "assign"
+    assert line["actor_id"] == agent.pk

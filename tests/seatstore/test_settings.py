@@ -1,7 +1,7 @@
-"""Site-wide behaviour: health endpoint, security headers, request ids in logs."""
+"""The settings: production hardening passes the deploy checks (also as docker-compose runs
+them), Redis is never needed for sessions, and every periodic task exists."""
 
 import json
-import logging
 import re
 import shutil
 import subprocess
@@ -11,49 +11,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 
-from seats import services
 from seatstore.celery import app
-from seatstore.logs import JsonFormatter
-from tests import factories
 
 pytestmark = pytest.mark.django_db
-
-
-def test_health_reports_database_and_broker(client):
-    response = client.get("/health/")
-    assert response.status_code == 200
-    assert response.json() == {"database": "ok", "broker": "eager", "status": "ok"}
-
-
-def test_health_reports_a_broker_outage_but_keeps_the_process_in_service(
-    client, settings, monkeypatch
-):
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    monkeypatch.setattr(app.conf, "broker_url", "redis://127.0.0.1:1/0")
-    response = client.get("/health/")
-    assert response.status_code == 200  # a load balancer keeps sending people here
-    assert response.json()["broker"].startswith("error")
-    assert response.json()["database"] == "ok"
-    assert response.json()["status"] == "degraded"
-
-
-def test_pages_carry_a_content_security_policy_and_a_request_id(client):
-    response = client.get("/account/login/", HTTP_X_REQUEST_ID="abc-123")
-    assert "script-src 'self'" in response["Content-Security-Policy"]
-    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
-    assert response["X-Request-ID"] == "abc-123"
-    assert len(client.get("/account/login/")["X-Request-ID"]) == 32
-
-
-def test_seat_actions_log_the_seat_id_as_a_field(caplog, order, agent):
-    seat = order.seats.first()
-    with caplog.at_level(logging.INFO, logger="seats"):
-        services.assign_seat(seat=seat, actor=agent, email="logged@example.com")
-    record = next(r for r in caplog.records if r.name == "seats")
-    line = json.loads(JsonFormatter().format(record))
-    assert line["seat_id"] == seat.pk
-    assert line["action"] == "assign"
-    assert line["actor_id"] == agent.pk
 
 
 def test_production_settings_pass_the_deploy_checks(monkeypatch):
@@ -71,42 +31,6 @@ def test_production_settings_pass_the_deploy_checks(monkeypatch):
         env=env,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-
-
-def test_demo_outbox_is_not_mounted_in_production(monkeypatch):
-    factories.UserFactory()  # a database exists; the URLconf decides
-    code = (
-        "import django; django.setup(); from django.urls import resolve, Resolver404\n"
-        "try:\n resolve('/dev/outbox/'); print('mounted')\n"
-        "except Resolver404: print('absent')"
-    )
-    env = {
-        "DEBUG": "0",
-        "SECRET_KEY": "y" * 64,
-        "PATH": "/usr/bin:/bin",
-        "DJANGO_SETTINGS_MODULE": "seatstore.settings",
-    }
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
-    assert result.stdout.strip() == "absent", result.stderr
-
-
-def test_sign_in_attempts_are_rate_limited_per_client(client, settings, learner):
-    settings.LOGIN_RATE_LIMIT = 3
-    for _ in range(3):
-        response = client.post("/account/login/", {"username": learner.email, "password": "no"})
-        assert response.status_code == 200
-    response = client.post("/account/login/", {"username": learner.email, "password": "no"})
-    assert response.status_code == 429
-    assert client.get("/account/login/").status_code == 200  # reading the page stays free
-
-
-def test_password_reset_requests_are_rate_limited(client, settings):
-    settings.PASSWORD_RESET_RATE_LIMIT = 2
-    answers = [
-        client.post("/account/password/reset/", {"email": "a@example.com"}).status_code
-        for _ in range(3)
-    ]
-    assert answers == [302, 302, 429]
 
 
 def test_every_periodic_task_names_a_registered_task(settings):
