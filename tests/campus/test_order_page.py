@@ -10,7 +10,7 @@ from django.urls import reverse
 from campus.progress import record_progress
 from seats.models import Enrollment, Seat
 from tests.factories import make_seat
-from tests.portal.test_query_counts import ORDER_PAGE_QUERIES, order_of
+from tests.portal.test_queries import ORDER_PAGE_QUERIES, order_of
 
 S = Enrollment.Status
 R = Enrollment.Result

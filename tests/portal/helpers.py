@@ -1,4 +1,7 @@
-"""Arrangements the tests of the portal's pages share (the admin's and the browser's too)."""
+"""Arrangements the tests of the portal's pages share (the admin's, the browser's and
+the reliability suite's too)."""
+
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from seats import services
 from tests import factories
@@ -23,3 +26,8 @@ def group_in_every_column(agent, group):
     services.refund_seat(seat=refunded, actor=factories.make_store_admin())
     factories.make_order(seats=3, buyer=agent, group=group, product=product, paid=False)
     return product
+
+
+def csv_upload(text: str, name: str = "people.csv", encoding: str = "utf-8"):
+    """A CSV file as the order page's bulk upload form receives it."""
+    return SimpleUploadedFile(name, text.encode(encoding), content_type="text/csv")

@@ -19,7 +19,7 @@ from seats.emails import link_ids
 from seats.models import Redemption, Seat
 from tests import factories
 from tests.notifications.conftest import celery_broker
-from tests.portal.conftest import csv_upload
+from tests.portal.helpers import csv_upload
 from tests.support.redis_server import REDIS_URL
 from tests.support.waiting import wait_for
 

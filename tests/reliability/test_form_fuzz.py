@@ -18,7 +18,7 @@ from seats.actions import AGENT_ACTIONS as ACTIONS
 from seats.models import Redemption, Seat, SeatEvent
 from seats.tokens import token_for
 from tests import factories
-from tests.portal.conftest import csv_upload
+from tests.portal.helpers import csv_upload
 from tests.reliability.inputs import (
     any_text,
     email_like,

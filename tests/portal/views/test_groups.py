@@ -3,8 +3,7 @@
 from django.urls import reverse
 
 from tests import factories
-
-from .helpers import EVERY_COLUMN, EVERY_COLUMN_TOTAL, group_in_every_column
+from tests.portal.helpers import EVERY_COLUMN, EVERY_COLUMN_TOTAL, group_in_every_column
 
 
 def groups_page(client):

@@ -12,7 +12,7 @@ from notifications.models import OutboundEmail
 from seats.emails import SeatEmail
 from seats.models import Enrollment, ImportJob, Redemption, Seat, SeatEvent
 from tests import factories
-from tests.portal.conftest import csv_upload
+from tests.portal.helpers import csv_upload
 
 
 def preview(client, order, text, kind="assign", name="people.csv", encoding="utf-8"):
