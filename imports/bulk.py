@@ -1,9 +1,9 @@
 """Bulk seat actions for CSV imports: assign many seats, or email many redemption links, at once.
 
 This is the one sanctioned set-based path beside the per-seat services. A 5,000-row file cannot
-afford one service call (and its dozen queries) per row (DESIGN §7), so the same rules are checked
-for the whole file at once and the same rows are written in batches: learners (unusable password,
-invited by email), enrollments through ``campus().enroll_many``, supplemental answers, one
+afford one service call (and its dozen queries) per row (docs/decisions/0004), so the same rules are
+checked for the whole file at once and the same rows are written in batches: learners (unusable
+password, invited by email), enrollments through ``campus().enroll_many``, supplemental answers, one
 SeatEvent per seat and the outbox emails. Rows are written by set-based statements over arrays
 (``bulk_sql``), not by ``bulk_create``, whose per-value compilation was most of the time.
 ``Seat.status`` is a protected FSM field: here, and only here, seats move in SQL without their
@@ -238,7 +238,7 @@ Progress = Callable[[int], None]
 
 def _unusable_password() -> str:
     """What ``make_password(None)`` stores, without its slow random string: a learner imported
-    by the thousand sets a password from the invitation (DESIGN §7)."""
+    by the thousand sets a password from the invitation (docs/decisions/0004)."""
     return UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)
 
 

@@ -1,4 +1,4 @@
-"""Purchasing-agent agreements (seed 003): bulk purchasing needs an active one on file. Store
+"""Purchasing-agent agreements: bulk purchasing needs an active one on file. Store
 admins activate and revoke them; revoking stops new bulk purchases and leaves the seats already
 bought, and their assignments, exactly as they are."""
 

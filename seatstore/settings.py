@@ -101,7 +101,7 @@ TEMPLATES = [
     },
 ]
 
-# Persistent connections tripled page throughput on this machine (DESIGN §7).
+# Persistent connections: a new database connection per request costs more than the page.
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
@@ -185,7 +185,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
     "socket_timeout": 5,
 }
-# Celery closes the DB connection around every task unless this is set (DESIGN §7).
+# Celery closes the DB connection around every task unless this is set.
 CELERY_DB_REUSE_MAX = int(env("CELERY_DB_REUSE_MAX", "1000"))
 CELERY_BEAT_SCHEDULE = {
     # Also how soon the emails a dead worker had taken are handed over again (decision 0003).

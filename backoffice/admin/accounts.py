@@ -1,6 +1,6 @@
 """People in the admin. The email address is the username, so Django's UserAdmin is adapted: no
 username field anywhere. A user's page lists the purchasing groups they manage as an agent and
-their agreements (seed 002: admins can view every group a customer manages)."""
+their agreements: admins can see every group a customer manages."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin

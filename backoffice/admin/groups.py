@@ -1,5 +1,5 @@
 """Purchasing groups in the admin: their agents, and the seats (invoice items) they own with the
-capacity left per product (seed 002: admins audit remaining capacity). Figures are counted
+capacity left per product, for admins who audit it. Figures are counted
 from the seat rows when the page is shown."""
 
 from django.contrib import admin

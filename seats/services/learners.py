@@ -17,9 +17,9 @@ def clean_email(email: str) -> str:
 
 def find_or_invite_learner(email: str, *, first_name: str = "", last_name: str = ""):
     """(user, created). A new learner gets an unusable password: they set one from the
-    invitation email (hashing a password per imported row is a trap, DESIGN §7). Two actions
-    naming the same new address at once share one account: ``get_or_create`` inserts in a
-    savepoint, and the one whose insert loses to the unique email reads the winner's row."""
+    invitation email (hashing a password per imported row is slow: docs/decisions/0004). Two
+    actions naming the same new address at once share one account: ``get_or_create`` inserts in
+    a savepoint, and the one whose insert loses to the unique email reads the winner's row."""
     return User.objects.get_or_create(
         email=clean_email(email),
         defaults={

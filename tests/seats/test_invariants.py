@@ -1,5 +1,6 @@
-"""DESIGN §3's invariants after any sequence of actions: a hypothesis state machine drives the
-services at random (allowed and refused actions alike) and checks them after every step."""
+"""The seat invariants (docs/seat-states.md) after any sequence of actions: a hypothesis state
+machine drives the services at random (allowed and refused actions alike) and checks them after
+every step."""
 
 from datetime import timedelta
 

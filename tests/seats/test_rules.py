@@ -1,4 +1,5 @@
-"""The rules of DESIGN §3 beyond the state graph. Every refusal leaves the seat as it was."""
+"""The seat rules beyond the state graph (docs/seat-states.md). Every refusal leaves the seat as
+it was."""
 
 from decimal import Decimal
 

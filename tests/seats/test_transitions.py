@@ -1,4 +1,4 @@
-"""Every action of DESIGN §3 from every state: allowed where the graph says, refused (and
+"""Every seat action from every state: allowed where the graph says, refused (and
 nothing changed) everywhere else."""
 
 from datetime import timedelta
