@@ -21,7 +21,7 @@ from .models import Enrollment, SupplementalQuestion
 
 EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length
 MESSAGE_MAX_LENGTH = 500
-ANSWER_MAX_LENGTH = 1000  # what is kept of an answer
+ANSWER_MAX_LENGTH = 1000
 
 
 def email_problem(email: str) -> str | None:
@@ -53,7 +53,12 @@ def answer_problem(question: SupplementalQuestion, answer: str) -> str | None:
     if not answer:
         return f"Answer the required question “{question.prompt}”." if question.required else None
     if question.choice_list and answer not in question.choice_list:
-        return f"“{answer}” is not one of the choices for “{question.prompt}”."
+        return f"“{answer[:40]}” is not one of the choices for “{question.prompt}”."
+    if len(answer) > ANSWER_MAX_LENGTH:
+        return (
+            f"The answer to “{question.prompt}” is {len(answer):,} characters long; keep it to "
+            f"{ANSWER_MAX_LENGTH:,}."
+        )
     return None
 
 
@@ -79,11 +84,7 @@ def answers_to_keep(
 ) -> dict[SupplementalQuestion, str]:
     """The answers to save, once ``answer_problems`` found none: each one given, trimmed."""
     given = _given(answers)
-    return {
-        question: answer[:ANSWER_MAX_LENGTH]
-        for question in questions
-        if (answer := given.get(str(question.pk)))
-    }
+    return {question: answer for question in questions if (answer := given.get(str(question.pk)))}
 
 
 def enrollment_problems(product: Product, emails: Iterable[str]) -> dict[str, str]:

@@ -15,7 +15,7 @@ class AnswerField(forms.CharField):
         super().__init__(
             label=question.prompt,
             required=question.required,
-            # The shared field template marks help text safe; a store's text is not HTML.
+            # The admin's templates mark help text safe; a store's text is not HTML.
             help_text=escape(question.help_text),
             **kwargs,
         )
@@ -39,7 +39,10 @@ class SupplementalAnswersForm(forms.Form):
                 choices = [("", "Choose…")] + [(choice, choice) for choice in question.choice_list]
                 field = AnswerField(question, widget=forms.Select(choices=choices))
             else:
-                field = AnswerField(question, max_length=data_rules.ANSWER_MAX_LENGTH)
+                field = AnswerField(
+                    question,
+                    widget=forms.TextInput(attrs={"maxlength": data_rules.ANSWER_MAX_LENGTH}),
+                )
             self.fields[self.field_name(question)] = field
 
     @staticmethod

@@ -11,9 +11,9 @@ from core.errors import SeatActionError
 from notifications.services import queue_email
 from orders.models import Store
 
-from ..data_rules import message_problem
+from ..data_rules import enrollment_problems, message_problem
 from ..emails import SeatEmail, topic_for
-from ..models import Enrollment, Redemption, Seat, SeatEvent
+from ..models import Redemption, Seat, SeatEvent
 from ..tokens import hash_token, new_nonce, token_for
 from ._base import (
     acting_on,
@@ -91,9 +91,7 @@ def check_redeemer(redemption: Redemption, user: User) -> None:
             f"{redemption.recipient_email}."
         )
     product = redemption.seat.order_line.product
-    if Enrollment.objects.filter(
-        learner=user, product=product, status__in=Enrollment.ACTIVE
-    ).exists():
+    if enrollment_problems(product, [user.email]):
         raise SeatActionError(
             f"You are already enrolled in {product}, so this seat can go to someone else. "
             f"Let {redemption.created_by.email} know; your course is under My training."

@@ -2,6 +2,7 @@
 learner's other enrollments) refuse in the same words wherever the data comes from: the service,
 the portal's action page and the bulk import. Every refusal leaves the seat as it was."""
 
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -140,6 +141,30 @@ def test_every_answer_problem_is_found_and_only_the_answers_given_are_kept(store
         "“East” is not one of the choices for “Site?”.",
         "Answer the required question “Badge?”.",
     ]
-    given = {site.pk: " South ", badge.pk: "B" * 1200, team.pk: ""}
+    given = {site.pk: " South ", badge.pk: " B-7 ", team.pk: ""}
     assert data_rules.answer_problems(questions, given) == []
-    assert data_rules.answers_to_keep(questions, given) == {site: "South", badge: "B" * 1000}
+    assert data_rules.answers_to_keep(questions, given) == {site: "South", badge: "B-7"}
+
+
+def test_an_overlong_free_text_answer_reads_the_same_everywhere(agent_client, agent, order):
+    question = factories.QuestionFactory(store=order.store, prompt="Badge number?")
+    seat = order.seats.order_by("pk").first()
+    answer = "7" * 1001
+    words = "The answer to “Badge number?” is 1,001 characters long; keep it to 1,000."
+
+    with pytest.raises(SeatActionError, match=re.escape(words)):
+        services.assign_seat(
+            seat=seat, actor=agent, email="ann@example.com", answers={question.pk: answer}
+        )
+    response = agent_client.post(
+        reverse("portal:seat_action", args=[seat.pk, "assign"]),
+        {
+            "version": seat.version,
+            "email": "ann@example.com",
+            SupplementalAnswersForm.field_name(question): answer,
+        },
+    )
+    assert response.context["form"].errors[SupplementalAnswersForm.field_name(question)] == [words]
+    rows = [AssignRow(2, "ann@example.com", answers={str(question.pk): answer})]
+    assert [e.message for e in validate_bulk_assign(order=order, actor=agent, rows=rows)] == [words]
+    assert Seat.objects.get(pk=seat.pk).status == Seat.Status.AVAILABLE
