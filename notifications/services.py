@@ -38,11 +38,19 @@ def queue_emails(emails: list[OutboundEmail]) -> list[OutboundEmail]:
         registry.kind(kind)
     for email in emails:
         email.queued_at = now
-    created = insert_objects(emails)
+    created = _insert(emails)
     announce(DeliveryEvent.QUEUED, [email.topic for email in created])
     ids = [email.pk for email in created]
     transaction.on_commit(lambda: enqueue(ids))
     return created
+
+
+def _insert(emails: list[OutboundEmail]) -> list[OutboundEmail]:
+    """One email is an ORM insert; a batch (a bulk action's thousands) one set-based statement."""
+    if len(emails) == 1:
+        emails[0].save(force_insert=True)
+        return emails
+    return insert_objects(emails)
 
 
 def enqueue(email_ids: Iterable[int]) -> int:
