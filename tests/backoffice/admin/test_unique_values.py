@@ -3,6 +3,7 @@ server error: entered twice, or by two admins at the same moment (on PostgreSQL,
 both forms pass their check, and the second save is refused by the database)."""
 
 import pytest
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.test import Client
 from django.urls import reverse
 
@@ -58,24 +59,43 @@ def new_membership(store) -> dict:
     return {"group": group.pk, "user": user.pk, "role": "agent"}
 
 
+AGENT_TAKEN = "Group membership with this Group and User already exists."
+TOP = NON_FIELD_ERRORS  # a rule over several fields is shown above the form
 ADDED_TWICE = [
-    pytest.param(Store, new_store, "Store with this Slug already exists.", id="store slug"),
+    pytest.param(Store, new_store, "slug", "Store with this Slug already exists.", id="store slug"),
     pytest.param(
-        Product, new_product, "Product with this Store and SKU already exists.", id="product sku"
+        Product,
+        new_product,
+        TOP,
+        "Product with this Store and SKU already exists.",
+        id="product sku",
     ),
     pytest.param(
         PurchasingGroup,
         new_group,
+        TOP,
         "Purchasing group with this Store and Name already exists.",
         id="group name",
     ),
     pytest.param(
         GroupMembership,
         new_membership,
-        "Group membership with this Group and User already exists.",
+        TOP,
+        AGENT_TAKEN,
         id="membership",
     ),
 ]
+
+
+def agent_row(group, user) -> dict:
+    """The group's page with one agent added in its inline."""
+    return {
+        "name": group.name,
+        "memberships-TOTAL_FORMS": "1",
+        "memberships-INITIAL_FORMS": "0",
+        "memberships-0-user": user.pk,
+        "memberships-0-role": "agent",
+    }
 
 
 def signed_in_admins(count: int) -> list[Client]:
@@ -88,9 +108,9 @@ def signed_in_admins(count: int) -> list[Client]:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("model", "entered", "taken"), ADDED_TWICE)
+@pytest.mark.parametrize(("model", "entered", "where", "taken"), ADDED_TWICE)
 def test_a_value_added_twice_gets_a_message_and_changes_nothing(
-    staff_client, store, model, entered, taken
+    staff_client, store, model, entered, where, taken
 ):
     data = entered(store)
     staff_client.post(add_url(model), data)
@@ -99,14 +119,16 @@ def test_a_value_added_twice_gets_a_message_and_changes_nothing(
     response = staff_client.post(add_url(model), data)
 
     assert response.status_code == 200
-    assert taken in response.content.decode()
+    assert response.context["adminform"].form.errors[where] == [taken]
     assert model.objects.count() == before
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize(("model", "entered", "taken"), ADDED_TWICE)
-def test_an_admin_saving_a_value_another_admin_is_saving_gets_the_form_again(model, entered, taken):
+@pytest.mark.parametrize(("model", "entered", "where", "taken"), ADDED_TWICE)
+def test_an_admin_saving_a_value_another_admin_is_saving_gets_the_form_again(
+    model, entered, where, taken
+):
     """The second save's check runs before the first one commits, so it passes; its insert
     waits for the first save and then is refused by the database."""
     data = entered(factories.StoreFactory())
@@ -119,7 +141,7 @@ def test_an_admin_saving_a_value_another_admin_is_saving_gets_the_form_again(mod
 
     [response] = outcome.returned()
     assert response.status_code == 200
-    assert taken in response.content.decode()
+    assert response.context["adminform"].form.errors[where] == [taken]
     assert model.objects.count() == before + 1
 
 
@@ -138,20 +160,28 @@ def test_renaming_a_group_to_a_name_taken_in_its_store_gets_a_message(staff_clie
 
 @pytest.mark.django_db
 def test_adding_an_agent_the_group_has_already_gets_a_message(staff_client, group, agent):
-    response = staff_client.post(
-        change_url(group),
-        {
-            "name": group.name,
-            "memberships-TOTAL_FORMS": "1",
-            "memberships-INITIAL_FORMS": "0",
-            "memberships-0-user": agent.pk,
-            "memberships-0-role": "agent",
-        },
-    )
+    response = staff_client.post(change_url(group), agent_row(group, agent))
 
     assert response.status_code == 200
-    assert "Group membership with this Group and User already exists." in response.content.decode()
+    assert AGENT_TAKEN in response.content.decode()
     assert GroupMembership.objects.filter(group=group, user=agent).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_admins_adding_one_agent_on_the_group_page_at_once_give_one_membership():
+    group = factories.PurchasingGroupFactory()
+    data = agent_row(group, factories.UserFactory())
+    first, second = signed_in_admins(2)
+
+    outcome = while_held(
+        lambda: first.post(change_url(group), data), lambda: second.post(change_url(group), data)
+    )
+
+    [response] = outcome.returned()
+    assert response.status_code == 200
+    assert AGENT_TAKEN in response.content.decode()
+    assert group.memberships.count() == 1
 
 
 @pytest.mark.postgres
