@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, model_ngettext, unquote
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, router
 from django.forms.models import InlineForeignKeyField
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
@@ -82,7 +82,8 @@ class ShowsTakenUniqueValues:
         form = super().get_form(request, obj, **kwargs)
         if obj is None:
             return form
-        fixed = _model_fields(self.model, self.get_readonly_fields(request, obj))
+        readonly = set(self.get_readonly_fields(request, obj))
+        fixed = frozenset(f.name for f in self.model._meta.fields if f.name in readonly)
         return type(form.__name__, (ChecksEveryUniqueValue, form), {"fixed_fields": fixed})
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
@@ -123,17 +124,6 @@ class ChecksEveryUniqueValue(forms.ModelForm):
                         constraint.validate(model, self.instance, exclude=exclude, using=using)
                     except ValidationError as error:
                         self._update_errors(error)
-
-
-def _model_fields(model, names) -> frozenset[str]:
-    fields = set()
-    for name in names:
-        try:
-            model._meta.get_field(name)
-        except FieldDoesNotExist:
-            continue
-        fields.add(name)
-    return frozenset(fields)
 
 
 class ActionForm(forms.Form):
