@@ -11,7 +11,9 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, model_ngettext, unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, router
+from django.forms.models import InlineForeignKeyField
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -65,6 +67,63 @@ class ReadOnlyInline(NoEditing, admin.TabularInline):
 
     def get_readonly_fields(self, request, obj=None):
         return self.fields
+
+
+class ShowsTakenUniqueValues:
+    """Every unique value an admin enters gets a message beside its field (or above the form for
+    a rule over several fields), never a server error.
+
+    A save that loses a race for a unique value (two admins adding one slug at once) shows the form
+    again: its transaction has rolled back, and validating the same POST anew names the value that
+    was taken meanwhile. The form's checks also count the fields shown read-only on a row that
+    exists (a group's store): a rule over them and an editable field (its name) is checked too."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is None:
+            return form
+        readonly = set(self.get_readonly_fields(request, obj))
+        fixed = frozenset(f.name for f in self.model._meta.fields if f.name in readonly)
+        return type(form.__name__, (ChecksEveryUniqueValue, form), {"fixed_fields": fixed})
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except IntegrityError:
+            if request.method != "POST":
+                raise
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+
+class ChecksEveryUniqueValue(forms.ModelForm):
+    """A model form that checks every unique rule its row takes part in, with the fields Django
+    leaves out of the checks: ``fixed_fields`` (not on the form; the row keeps its saved values)
+    and, on an inline row, the parent it belongs to (Django checks a rule over the parent only
+    among the rows posted together, not against the rows already saved)."""
+
+    fixed_fields: frozenset[str] = frozenset()
+
+    def _get_validation_exclusions(self):
+        return super()._get_validation_exclusions() - self.fixed_fields
+
+    def validate_unique(self):
+        super().validate_unique()
+        parent = {
+            name
+            for name, field in self.fields.items()
+            if isinstance(field, InlineForeignKeyField) and name not in self.errors
+        }
+        if not parent:
+            return
+        exclude = self._get_validation_exclusions()
+        using = router.db_for_write(type(self.instance), instance=self.instance)
+        for model, constraints in self.instance.get_constraints():
+            for constraint in constraints:
+                if parent & set(getattr(constraint, "fields", ())):
+                    try:
+                        constraint.validate(model, self.instance, exclude=exclude, using=using)
+                    except ValidationError as error:
+                        self._update_errors(error)
 
 
 class ActionForm(forms.Form):

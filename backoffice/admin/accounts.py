@@ -5,10 +5,9 @@ their agreements: admins can see every group a customer manages."""
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
-from django.db import IntegrityError
 
 from accounts.models import User
-from core.admin import ReadOnlyInline, admin_link
+from core.admin import ReadOnlyInline, ShowsTakenUniqueValues, admin_link
 from groups.models import GroupMembership
 from orders.models import PurchasingAgentAgreement
 
@@ -23,20 +22,6 @@ class UserEditForm(UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
-
-
-class ShowsTakenUniqueValues:
-    """A save that loses a race for a unique value (two admins adding one email at once) shows
-    the form again instead of a server error: its transaction has rolled back, and validating the
-    same POST anew names the value that was taken meanwhile."""
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except IntegrityError:
-            if request.method != "POST":
-                raise
-            return super().changeform_view(request, object_id, form_url, extra_context)
 
 
 class ManagedGroupInline(ReadOnlyInline):

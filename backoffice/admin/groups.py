@@ -5,6 +5,7 @@ from the seat rows when the page is shown."""
 from django.contrib import admin
 from django.template.loader import render_to_string
 
+from core.admin import ChecksEveryUniqueValue, ShowsTakenUniqueValues
 from groups.models import GroupMembership, PurchasingGroup
 from seats.capacity import COLUMNS, capacity, seat_figures
 from seats.models import Seat
@@ -16,6 +17,7 @@ INVOICE_ITEMS_SHOWN = 100
 
 class MembershipInline(admin.TabularInline):
     model = GroupMembership
+    form = ChecksEveryUniqueValue
     fields = ("user", "role")
     autocomplete_fields = ("user",)
     extra = 0
@@ -40,7 +42,7 @@ def invoice_items(group: PurchasingGroup) -> list[dict]:
 
 
 @admin.register(PurchasingGroup)
-class PurchasingGroupAdmin(SeatCountsMixin, admin.ModelAdmin):
+class PurchasingGroupAdmin(ShowsTakenUniqueValues, SeatCountsMixin, admin.ModelAdmin):
     list_display = ("name", "store", "seat_count", *SEAT_COUNT_COLUMNS)
     list_select_related = ("store",)
     list_filter = ("store",)
@@ -88,7 +90,7 @@ class PurchasingGroupAdmin(SeatCountsMixin, admin.ModelAdmin):
 
 
 @admin.register(GroupMembership)
-class GroupMembershipAdmin(admin.ModelAdmin):
+class GroupMembershipAdmin(ShowsTakenUniqueValues, admin.ModelAdmin):
     list_display = ("user", "group", "store", "role")
     list_select_related = ("user", "group__store")
     list_filter = ("role", "group__store")

@@ -14,6 +14,7 @@ from core.admin import (
     ReadOnlyAdmin,
     ReadOnlyInline,
     ServiceAdmin,
+    ShowsTakenUniqueValues,
     admin_link,
     service_action,
     status_badge,
@@ -72,7 +73,7 @@ class ProductQuestionInline(QuestionInline):
 
 
 @admin.register(Store)
-class StoreAdmin(admin.ModelAdmin):
+class StoreAdmin(ShowsTakenUniqueValues, admin.ModelAdmin):
     list_display = (
         "name",
         "sale_model",
@@ -116,7 +117,7 @@ class StoreAdmin(admin.ModelAdmin):
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(ShowsTakenUniqueValues, admin.ModelAdmin):
     list_display = ("name", "store", "sku", "unit_price", "is_active")
     list_select_related = ("store",)
     list_filter = ("store", "is_active")
@@ -148,7 +149,7 @@ Agreement = PurchasingAgentAgreement
 
 
 @admin.register(PurchasingAgentAgreement)
-class AgreementAdmin(ServiceAdmin):
+class AgreementAdmin(ShowsTakenUniqueValues, ServiceAdmin):
     list_display = ("user", "store", "kind", "status", "created_at", "activated_at", "revoked_at")
     list_select_related = ("user", "store")
     list_filter = ("status", "kind", "store")
