@@ -296,11 +296,14 @@ def test_an_import_worker_asks_postgresql_to_notice_its_machine_vanishing(order,
             "SELECT current_setting('tcp_keepalives_idle')::int + "
             "current_setting('tcp_keepalives_interval')::int * "
             "current_setting('tcp_keepalives_count')::int, "
-            "current_setting('tcp_user_timeout')::int"
+            "current_setting('tcp_user_timeout')::int, "
+            "(SELECT setting::int FROM pg_settings "
+            "WHERE name = 'client_connection_check_interval')"
         )
-        silent_seconds, unanswered_ms = cursor.fetchone()
+        silent_seconds, unanswered_ms, check_every_ms = cursor.fetchone()
     assert 0 < silent_seconds <= 30
     assert 0 < unanswered_ms <= 30_000
+    assert 0 < check_every_ms <= 30_000  # even while a statement runs or waits for a lock
 
 
 def test_order_page_lists_only_that_orders_imports(agent_client, order, agent, group):
