@@ -119,36 +119,45 @@ def start_import(
     return job
 
 
-def _queue(job_id: int) -> None:
-    """Hand the job to the broker; if it cannot be reached, the job fails at once with a message
-    the agent sees on the order page, rather than waiting for ever."""
+def _queue(job_id: int, *, fail_unqueued: bool = True) -> bool:
+    """Hand the job to the broker; True if it took it. If it cannot be reached, the job fails at
+    once with a message the agent sees on the order page, rather than waiting for ever; the
+    sweep (``fail_unqueued=False``) leaves it waiting instead, for its next run."""
     from .tasks import run_import as task
 
     try:
         task.delay(job_id)
     except Exception:  # the broker's errors vary by transport; all mean "not queued"
-        logger.warning("Broker unavailable; import %s not started", job_id, exc_info=True)
-        ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
-            status=ImportJob.Status.FAILED,
-            result="The import could not be started, so nothing was applied. Upload the file "
-            "again in a few minutes.",
-            finished_at=timezone.now(),
-        )
+        logger.warning("Broker unavailable; import %s not queued", job_id, exc_info=True)
+        if fail_unqueued:
+            ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
+                status=ImportJob.Status.FAILED,
+                result="The import could not be started, so nothing was applied. Upload the "
+                "file again in a few minutes.",
+                finished_at=timezone.now(),
+            )
+        return False
+    return True
 
 
 def requeue_stalled() -> int:
     """Queue again every queued job that no live worker holds: one whose worker died (its lock
     went with its connection), one whose message the broker lost (a Redis restarted without its
     data), and one merely waiting its turn, which gets a second message that finds it done or
-    locked. A locked job is being applied and is left alone. Returns how many were queued."""
+    locked. A locked job is being applied and is left alone. A broker that cannot be reached
+    fails none of them (one waiting its turn may still be in it): the next run tries again.
+    Returns how many were queued."""
     with transaction.atomic():
         unheld = ImportJob.objects.select_for_update(skip_locked=True).filter(
             status=ImportJob.Status.QUEUED
         )
         job_ids = list(unheld.values_list("pk", flat=True))
+    queued = 0
     for job_id in job_ids:
-        _queue(job_id)
-    return len(job_ids)
+        if not _queue(job_id, fail_unqueued=False):
+            break
+        queued += 1
+    return queued
 
 
 def run_import(job_id: int) -> ImportJob | None:

@@ -217,6 +217,25 @@ def test_an_import_whose_broker_message_was_lost_is_queued_by_the_next_sweep(
     assert jobs.requeue_stalled() == 0
 
 
+def test_a_sweep_that_cannot_reach_the_broker_leaves_the_job_waiting_for_the_next(
+    agent_client, order, agent, monkeypatch
+):
+    job = start(order, agent, rows_of(2))
+    with monkeypatch.context() as broker:
+
+        def unreachable(job_id):
+            raise ConnectionError("broker down")
+
+        broker.setattr(tasks.run_import, "delay", unreachable)
+        assert jobs.requeue_stalled() == 0
+    job.refresh_from_db()
+    assert job.status == "queued"  # its message may still be in the broker: not failed
+    assert nothing_changed(order)
+
+    assert jobs.requeue_stalled() == 1
+    assert "2 seats assigned" in order_page(agent_client, order)
+
+
 @contextlib.contextmanager
 def a_worker_applying(job: ImportJob, monkeypatch) -> Iterator[dict]:
     """A worker (a thread with its own database session) applies the job and waits once every
