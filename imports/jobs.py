@@ -3,17 +3,20 @@
 ``start_import`` checks the rows exactly as the synchronous import does and refuses with every
 row problem; otherwise it saves the rows in an ``ImportJob`` and queues the task once the job is
 committed. ``run_import`` applies them with the same ``bulk_assign`` / ``bulk_email_redemptions``,
-all or nothing, in one transaction that also marks the job done or failed: a worker that dies
-half-way leaves the job queued for the broker to deliver again, and a second delivery of a job
-that was applied finds it done and does nothing. While it runs, the rows written so far are
-reported to the cache after each batch, since nothing the transaction writes (the job's own
-status included) is visible to the order page before it commits.
+all or nothing, in one transaction that also marks the job done or failed and holds the job's row
+lock from start to end. That lock is how everyone else knows a live worker has the job: a worker
+that dies half-way loses it with its connection (PostgreSQL ends the session at once, or within
+half a minute for a machine that vanished), its transaction rolls back and the job is queued and
+unlocked again, which the beat's sweep (``requeue_stalled``, every 30 seconds) hands to the
+broker again. A second delivery of a job that was applied finds it done, and one of a job being
+applied finds it locked: both do nothing. While it runs, the rows written so far are reported to
+the cache after each batch, since nothing the transaction writes (the job's own status included)
+is visible to the order page before it commits.
 """
 
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
-from datetime import timedelta
 
 from django.core.cache import cache
 from django.db import transaction
@@ -21,6 +24,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.errors import SeatActionError
+from core.sessions import end_with_its_process
 from orders.models import Order, OrderLine
 from seats.models import ImportJob
 
@@ -30,10 +34,6 @@ logger = logging.getLogger("seats")
 
 PROGRESS_SECONDS = 24 * 3600
 SHOWN_PROBLEMS = 3
-REQUEUE_AFTER = timedelta(minutes=20)
-"""Longer than a job may run (``run_import``'s time limit): a job still queued this long after it
-was created has most likely lost its broker message, and if it was only waiting its turn, the
-second message finds it done."""
 
 
 def _seats(count: int) -> str:
@@ -119,40 +119,53 @@ def start_import(
     return job
 
 
-def _queue(job_id: int) -> None:
-    """Hand the job to the broker; if it cannot be reached, the job fails at once with a message
-    the agent sees on the order page, rather than waiting for ever."""
+def _queue(job_id: int, *, fail_unqueued: bool = True) -> bool:
+    """Hand the job to the broker; True if it took it. If it cannot be reached, the job fails at
+    once with a message the agent sees on the order page, rather than waiting for ever; the
+    sweep (``fail_unqueued=False``) leaves it waiting instead, for its next run."""
     from .tasks import run_import as task
 
     try:
         task.delay(job_id)
     except Exception:  # the broker's errors vary by transport; all mean "not queued"
-        logger.warning("Broker unavailable; import %s not started", job_id, exc_info=True)
-        ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
-            status=ImportJob.Status.FAILED,
-            result="The import could not be started, so nothing was applied. Upload the file "
-            "again in a few minutes.",
-            finished_at=timezone.now(),
+        logger.warning("Broker unavailable; import %s not queued", job_id, exc_info=True)
+        if fail_unqueued:
+            ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
+                status=ImportJob.Status.FAILED,
+                result="The import could not be started, so nothing was applied. Upload the "
+                "file again in a few minutes.",
+                finished_at=timezone.now(),
+            )
+        return False
+    return True
+
+
+def requeue_stalled() -> int:
+    """Queue again every queued job that no live worker holds: one whose worker died (its lock
+    went with its connection), one whose message the broker lost (a Redis restarted without its
+    data), and one merely waiting its turn, which gets a second message that finds it done or
+    locked. A locked job is being applied and is left alone. A broker that cannot be reached
+    fails none of them (one waiting its turn may still be in it): the next run tries again.
+    Returns how many were queued."""
+    with transaction.atomic():
+        unheld = ImportJob.objects.select_for_update(skip_locked=True).filter(
+            status=ImportJob.Status.QUEUED
         )
-
-
-def requeue_stalled(*, now=None) -> int:
-    """Queue again the jobs still waiting long after they were created: the broker lost their
-    message (a Redis restarted without its data) and the order page would wait for ever. Always
-    safe: a job being applied is locked by its worker, one applied already is done, and a second
-    delivery leaves both alone. Returns how many were queued."""
-    stale = (now or timezone.now()) - REQUEUE_AFTER
-    stalled = ImportJob.objects.filter(status=ImportJob.Status.QUEUED, created_at__lt=stale)
-    job_ids = list(stalled.values_list("pk", flat=True))
+        job_ids = list(unheld.values_list("pk", flat=True))
+    queued = 0
     for job_id in job_ids:
-        _queue(job_id)
-    return len(job_ids)
+        if not _queue(job_id, fail_unqueued=False):
+            break
+        queued += 1
+    return queued
 
 
 def run_import(job_id: int) -> ImportJob | None:
     """Apply a queued job, all or nothing, and record how it ended. Returns the job, or None when
-    there is nothing to do: it was applied already, or another worker is applying it."""
+    there is nothing to do: it was applied already, or another worker is applying it. The job's
+    row stays locked until the outcome is committed, so the sweep leaves it to this worker."""
     job = None
+    end_with_its_process()
     try:
         with transaction.atomic():
             job = (

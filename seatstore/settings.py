@@ -192,7 +192,13 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 30.0},
     "expire-redemptions": {"task": "seats.tasks.expire_redemptions", "schedule": 300.0},
     "remind-redemptions": {"task": "seats.tasks.remind_redemptions", "schedule": 3600.0},
-    "requeue-stalled-imports": {"task": "imports.tasks.requeue_stalled_imports", "schedule": 600.0},
+    # Also how soon an import whose worker died or whose message was lost runs again. A run that
+    # waited out its turn (no worker was up) is dropped: each would queue every waiting job again.
+    "requeue-stalled-imports": {
+        "task": "imports.tasks.requeue_stalled_imports",
+        "schedule": 30.0,
+        "options": {"expires": 30.0},
+    },
 }
 
 # --- Seatstore ---------------------------------------------------------------------------------

@@ -1,9 +1,13 @@
 """Background imports (imports.jobs): checked before they are queued, applied all or
 nothing by the task, at most once, with their progress and outcome on the order page."""
 
+import contextlib
+import threading
+from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
+from django.db import Error, connection
 from django.urls import reverse
 
 from accounts.models import User
@@ -202,17 +206,123 @@ def test_an_import_delivered_twice_applies_once(order, agent):
     assert job.status == "done"
 
 
-def test_an_import_whose_broker_message_was_lost_is_queued_again(agent_client, order, agent):
+def test_an_import_whose_broker_message_was_lost_is_queued_by_the_next_sweep(
+    agent_client, order, agent
+):
     job = start(order, agent, rows_of(2))  # queued, but the broker never delivers it
-    created = job.created_at
-    assert jobs.requeue_stalled(now=created + jobs.REQUEUE_AFTER) == 0
-    assert nothing_changed(order)
-
-    assert jobs.requeue_stalled(now=created + jobs.REQUEUE_AFTER * 2) == 1
+    assert tasks.requeue_stalled_imports.apply().get() == 1  # at once, not twenty minutes on
     job.refresh_from_db()
     assert job.status == "done"
     assert "2 seats assigned" in order_page(agent_client, order)
-    assert jobs.requeue_stalled(now=created + jobs.REQUEUE_AFTER * 2) == 0
+    assert jobs.requeue_stalled() == 0
+
+
+def test_a_sweep_that_cannot_reach_the_broker_leaves_the_job_waiting_for_the_next(
+    agent_client, order, agent, monkeypatch
+):
+    job = start(order, agent, rows_of(2))
+    with monkeypatch.context() as broker:
+
+        def unreachable(job_id):
+            raise ConnectionError("broker down")
+
+        broker.setattr(tasks.run_import, "delay", unreachable)
+        assert jobs.requeue_stalled() == 0
+    job.refresh_from_db()
+    assert job.status == "queued"  # its message may still be in the broker: not failed
+    assert nothing_changed(order)
+
+    assert jobs.requeue_stalled() == 1
+    assert "2 seats assigned" in order_page(agent_client, order)
+
+
+@contextlib.contextmanager
+def a_worker_applying(job: ImportJob, monkeypatch) -> Iterator[dict]:
+    """A worker (a thread with its own database session) applies the job and waits once every
+    row is written, before it commits; yields its backend's pid. Leaving the block lets it go on,
+    if its session is still alive."""
+    kind = jobs.KINDS[ImportJob.Kind(job.kind)]
+    written, go_on = threading.Event(), threading.Event()
+    worker: dict = {}
+
+    def apply_then_wait(**kwargs):
+        result = kind.apply(**kwargs)
+        if threading.current_thread() is thread:
+            worker["pid"] = connection.connection.info.backend_pid
+            written.set()
+            go_on.wait(timeout=30)
+        return result
+
+    def work():
+        with contextlib.suppress(Error):
+            jobs.run_import(job.pk)
+        connection.close()
+
+    monkeypatch.setitem(jobs.KINDS, ImportJob.Kind(job.kind), replace(kind, apply=apply_then_wait))
+    thread = threading.Thread(target=work)
+    thread.start()
+    try:
+        assert written.wait(timeout=30)
+        yield worker
+    finally:
+        go_on.set()
+        thread.join(timeout=30)
+
+
+def applied_once(order, job: ImportJob, count: int) -> bool:
+    job.refresh_from_db()
+    return (
+        job.status == "done"
+        and order.seats.filter(status=Seat.Status.ASSIGNED).count() == count
+        and SeatEvent.objects.filter(seat__order=order).count() == count
+        and OutboundEmail.objects.filter(to_email__startswith="learner").count() == count
+    )
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_an_import_a_live_worker_is_applying_is_left_to_it(order, agent, monkeypatch):
+    job = start(order, agent, rows_of(3))
+    with a_worker_applying(job, monkeypatch):
+        assert jobs.requeue_stalled() == 0
+    assert applied_once(order, job, 3)
+    assert jobs.requeue_stalled() == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_an_import_whose_worker_died_mid_apply_is_applied_once_by_the_next_sweep(
+    agent_client, order, agent, monkeypatch
+):
+    job = start(order, agent, rows_of(3))
+    with a_worker_applying(job, monkeypatch) as worker:
+        assert jobs.requeue_stalled() == 0  # alive: its transaction holds the job
+        with connection.cursor() as cursor:  # the worker dies; PostgreSQL ends its session
+            cursor.execute("SELECT pg_terminate_backend(%s, 10000)", [worker["pid"]])
+    assert nothing_changed(order)  # every row it wrote was rolled back with it
+
+    assert tasks.requeue_stalled_imports.apply().get() == 1  # the next sweep
+    assert applied_once(order, job, 3)
+    assert "3 seats assigned" in order_page(agent_client, order)
+
+
+@pytest.mark.postgres
+def test_an_import_worker_asks_postgresql_to_notice_its_machine_vanishing(order, agent):
+    job = start(order, agent, rows_of(1))
+    assert tasks.run_import(job.pk) == "done"
+    with connection.cursor() as cursor:  # the worker's session, after its import
+        cursor.execute(
+            "SELECT current_setting('tcp_keepalives_idle')::int + "
+            "current_setting('tcp_keepalives_interval')::int * "
+            "current_setting('tcp_keepalives_count')::int, "
+            "current_setting('tcp_user_timeout')::int, "
+            "(SELECT setting::int FROM pg_settings "
+            "WHERE name = 'client_connection_check_interval')"
+        )
+        silent_seconds, unanswered_ms, check_every_ms = cursor.fetchone()
+    assert 0 < silent_seconds <= 30
+    assert 0 < unanswered_ms <= 30_000
+    assert 0 < check_every_ms <= 30_000  # even while a statement runs or waits for a lock
 
 
 def test_order_page_lists_only_that_orders_imports(agent_client, order, agent, group):
