@@ -131,6 +131,13 @@ class EmailRedemptionForm(VersionedForm):
         return super().service_kwargs() | {"email": data["email"], "message": data["message"]}
 
 
+class CorrectRecipientForm(VersionedForm):
+    email = EmailAddressField(label="Corrected email")
+
+    def service_kwargs(self) -> dict:
+        return super().service_kwargs() | {"email": self.cleaned_data["email"]}
+
+
 class ReturnForm(VersionedForm):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),

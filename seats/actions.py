@@ -107,6 +107,19 @@ CATALOG = (
         destructive=True,
     ),
     SeatAction(
+        slug="correct",
+        label="Correct address",
+        title="Correct the recipient's address",
+        form_class=forms.CorrectRecipientForm,
+        service=services.correct_recipient,
+        rules=Action.CORRECT_RECIPIENT,
+        success="The link for seat {seat} was sent to {email}; the link at the old address no "
+        "longer works.",
+        explanation="For an address that was mistyped or bounced: the link at the old address "
+        "stops working at once and a new one goes to the corrected address. The seat keeps "
+        "waiting; nothing else changes.",
+    ),
+    SeatAction(
         slug="cancel-link",
         label="Cancel link",
         title="Cancel the redemption link",

@@ -205,17 +205,53 @@ def resend_redemption(
     with acting_on(seat, actor=actor, expected_version=expected_version) as seat:
         require(seat, SeatEvent.Action.RESEND)
         old = _live_link(seat)
-        _end_link(old, Redemption.State.REPLACED)
-        redemption = _issue_link(
-            seat, email=old.recipient_email, message=old.message, actor=actor, replaces=old
+        return _replace_link(
+            seat, old, actor=actor, action=SeatEvent.Action.RESEND, kind=SeatEmail.REDEMPTION_RESEND
         )
-        transition(
+
+
+@refusing_conflicts
+def correct_recipient(
+    *, seat: Seat | int, actor: User, email: str, expected_version: int | None = None
+) -> Redemption:
+    """Send the link to a corrected address instead: the link at the old address stops working
+    at once, and the seat keeps waiting, for the new address, without starting over."""
+    with acting_on(seat, actor=actor, expected_version=expected_version) as seat:
+        require(seat, SeatEvent.Action.CORRECT_RECIPIENT)
+        email = clean_email(email)
+        old = _live_link(seat)
+        if email == old.recipient_email:
+            raise SeatActionError(f"The link was already sent to {email}; resend it instead.")
+        require_no_active_enrollment(seat.order_line.product, email)
+        return _replace_link(
             seat,
-            SeatEvent.Action.RESEND,
+            old,
             actor=actor,
-            details={"recipient": old.recipient_email, "redemption_id": redemption.pk},
+            action=SeatEvent.Action.CORRECT_RECIPIENT,
+            kind=SeatEmail.REDEMPTION_LINK,
+            email=email,
         )
-        _send_link(redemption, SeatEmail.REDEMPTION_RESEND)
+
+
+def _replace_link(
+    seat: Seat,
+    old: Redemption,
+    *,
+    actor: User,
+    action: SeatEvent.Action,
+    kind: SeatEmail,
+    email: str | None = None,
+) -> Redemption:
+    """End the live link and email a fresh one with the same message, to the same recipient or
+    to ``email``."""
+    _end_link(old, Redemption.State.REPLACED)
+    recipient = email or old.recipient_email
+    redemption = _issue_link(seat, email=recipient, message=old.message, actor=actor, replaces=old)
+    details = {"recipient": recipient, "redemption_id": redemption.pk}
+    if email:
+        details["from_recipient"] = old.recipient_email
+    transition(seat, action, actor=actor, details=details)
+    _send_link(redemption, kind)
     return redemption
 
 

@@ -18,6 +18,7 @@ VALID_INPUT = {
     "assign": {"email": "new@example.com"},
     "email": {"email": "new@example.com"},
     "transfer": {"email": "new@example.com"},
+    "correct": {"email": "new@example.com"},
     "return": {"reason": "Left the company"},
 }
 

@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core.errors import SeatActionError
 from seats import services
-from seats.models import Redemption, Seat
+from seats.models import Redemption, Seat, SeatEvent
 from seats.services.redemption import WrongAccount
 from seats.tokens import token_for
 from tests.factories import UserFactory
@@ -184,3 +185,26 @@ def test_limit_counts_the_client_behind_a_trusted_proxy(client, redemption, sett
     assert client.get(link, HTTP_X_FORWARDED_FOR="spoofed, 198.51.100.1").status_code == 302
     assert client.get(link, HTTP_X_FORWARDED_FOR="198.51.100.1").status_code == 429
     assert client.get(link, HTTP_X_FORWARDED_FOR="198.51.100.2").status_code == 302
+
+
+def test_correcting_the_address_sends_a_new_link_there_and_kills_the_old(order, agent):
+    seat = order.seats.order_by("pk").first()
+    old = services.email_redemption(seat=seat, actor=agent, email="ann@exmaple.com")
+    new = services.correct_recipient(seat=seat, actor=agent, email="Ann@Example.com")
+
+    old.refresh_from_db()
+    assert old.state == Redemption.State.REPLACED
+    assert (new.recipient_email, new.state, new.replaces) == (
+        "ann@example.com",
+        Redemption.State.PENDING,
+        old,
+    )
+    seat.refresh_from_db()
+    assert seat.status == Seat.Status.AWAITING
+    event = seat.events.latest("id")
+    assert (event.action, event.details["from_recipient"]) == (
+        SeatEvent.Action.CORRECT_RECIPIENT,
+        "ann@exmaple.com",
+    )
+    with pytest.raises(SeatActionError, match=r"already sent to ann@example\.com; resend"):
+        services.correct_recipient(seat=seat, actor=agent, email="ann@example.com")

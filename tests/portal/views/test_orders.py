@@ -73,7 +73,7 @@ def test_order_page_offers_the_actions_of_each_state(agent_client, order, seats)
         for seat, actions in order_page(agent_client, order).context["rows"]
     )
     assert rows[seats["available"].pk] == ["assign", "email"]
-    assert rows[seats["awaiting"].pk] == ["resend", "cancel-link"]
+    assert rows[seats["awaiting"].pk] == ["resend", "correct", "cancel-link"]
     assert rows[seats["assigned"].pk] == ["unassign", "transfer", "return"]
     assert rows[seats["return_pending"].pk] == []
 
@@ -134,7 +134,7 @@ def test_bounced_link_is_shown_prominently(agent_client, order, seats):
     )
     text = order_page(agent_client, order).text
     assert '<span class="badge badge--bounced">Bounced</span>' in text
-    assert "The email bounced: check the address" in text
+    assert "The email bounced: correct the address" in text
 
 
 def test_unpaid_order_says_seats_wait_for_payment(agent_client, agent, group):

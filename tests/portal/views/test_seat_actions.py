@@ -274,3 +274,16 @@ def test_question_help_is_text_not_html(agent_client, seats, store):
     factories.QuestionFactory(store=store, prompt="Badge?", help_text="<b>on your card</b>")
     page = agent_client.get(reverse("portal:seat_action", args=[seats["available"].pk, "assign"]))
     assert "&lt;b&gt;on your card&lt;/b&gt;" in page.text
+
+
+def test_correcting_a_bounced_address_from_the_order_page(agent_client, order, seats):
+    seat = seats["awaiting"]
+    response = act(agent_client, seat, "correct", email="Grace@Example.org")
+    assert shown_messages(response) == [
+        f"The link for seat {seat.pk} was sent to grace@example.org; the link at the old "
+        "address no longer works."
+    ]
+    assert seat.redemptions.get(state=Redemption.State.PENDING).recipient_email == (
+        "grace@example.org"
+    )
+    assert Seat.objects.get(pk=seat.pk).status == Seat.Status.AWAITING
