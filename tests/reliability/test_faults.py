@@ -225,7 +225,7 @@ def test_refused_recipient_is_failed_at_once_not_retried_and_shown_to_the_agent(
         "cy@example.com": "Sent",
     }
     page = client.get(reverse("portal:order", args=[order.pk])).text
-    assert "The email failed: check the address, then cancel the link and send a new one." in page
+    assert "The email failed: correct the address to send the link again." in page
 
 
 def test_temporarily_refused_recipient_is_retried_and_sent_once(smtp_sink, start_worker):
