@@ -14,15 +14,23 @@ class CatalogAction(ObjectAction):
     action: SeatAction | None = None
 
     def offered_to(self, user, seat) -> bool:
-        authority = SeatAuthority.of(user)
-        offer = Offer(authority=authority, group_ids=authority.groups_in(seat.order.store_id))
-        return self.action.offered(seat, offer)
+        return self.action.offered(seat, _offer(user, seat.order.store_id))
 
     def make_form(self, data=None, *, obj, user, prefix: str):
         return self.action.form(data, seat=obj, user=user, prefix=prefix)
 
     def take(self, form, obj, user) -> str:
         return self.action.take(form)
+
+
+def _offer(user, store_id: int) -> Offer:
+    """What the admin manages, read once per request (kept on the request's user) rather than
+    once per action offered on the page."""
+    offers = user.__dict__.setdefault("_seat_offers", {})
+    if store_id not in offers:
+        authority = SeatAuthority.of(user)
+        offers[store_id] = Offer(authority=authority, group_ids=authority.groups_in(store_id))
+    return offers[store_id]
 
 
 SEAT_ACTIONS = tuple(

@@ -4,6 +4,8 @@ change nothing; the status is never editable; seats are never added or deleted h
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from groups.models import PurchasingGroup
 from notifications.models import OutboundEmail
@@ -318,3 +320,12 @@ def test_filters(staff_client, order, seat):
     ]:
         cl = staff_client.get(changelist_url(Seat), params).context["cl"]
         assert cl.result_count == count, params
+
+
+def test_the_seat_page_reads_what_the_admin_manages_once(staff_client, seat):
+    """The actions offered on a seat's page share one read of the admin's groups, not one per
+    action."""
+    with CaptureQueriesContext(connection) as page:
+        assert staff_client.get(change_url(seat)).status_code == 200
+    memberships = [q for q in page.captured_queries if "groups_groupmembership" in q["sql"]]
+    assert len(memberships) == 1
