@@ -81,3 +81,13 @@ def test_a_token_for_an_unknown_kind_is_refused(client, agent):
 
     token = signing.dumps([agent.pk, "is_staff"], salt="alerts.unsubscribe")
     assert client.post(f"/alerts/unsubscribe/{token}/").status_code == 400
+
+
+def test_unsubscribe_token_never_reaches_a_log(agent):
+    from seatstore.logs import REDACTED, redact
+
+    path = _path(agent, AlertKind.WEEKLY_DIGEST)
+    token = path.split("/")[-2]
+    line = redact(f'"POST {path} HTTP/1.1" 200 and /account/login/?next={path.replace("/", "%2F")}')
+    assert token not in line
+    assert line.count(REDACTED) == 2
