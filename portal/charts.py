@@ -1,4 +1,4 @@
-"""Charts drawn on the server as SVG (docs/decisions/0010): no script, nothing fetched, legible
+"""Charts drawn on the server as SVG (docs/decisions/0007): no script, nothing fetched, legible
 without CSS. A chart is a list of shapes laid out here and drawn by one template
 (``portal/includes/chart.html``); colours come from CSS classes in app.css. Every chart has a
 title and a description for screen readers, and the page shows its numbers in a table beside it.

@@ -3,7 +3,7 @@ purchase to a passed course, seats by status week by week, redemptions per week 
 link waits for its redemption. A fixed number of aggregate queries whatever the number of seats
 (none loops over seats); every figure is counted from rows at read time.
 
-Seats by status over time is reconstructed, not sampled (docs/decisions/0010): every seat starts
+Seats by status over time is reconstructed, not sampled (docs/decisions/0007): every seat starts
 available when its order is placed, and every SeatEvent moves one seat from its ``from_status``
 to its ``to_status``. The counts at the end of a week are the seats placed by then plus the moves
 made by then, so the last week agrees with the seats' current statuses."""
