@@ -53,7 +53,9 @@ def counted(seats: QuerySet[Seat]) -> QuerySet[Seat]:
 
 
 def week_start(moment: datetime) -> date:
-    return timezone.localtime(moment).date() - timedelta(days=timezone.localtime(moment).weekday())
+    """The Monday of ``moment``'s week, in the site's time zone (as ``TruncWeek`` counts)."""
+    day = timezone.localtime(moment).date()
+    return day - timedelta(days=day.weekday())
 
 
 def seat_stats(seats: QuerySet[Seat], *, now: datetime | None = None) -> SeatStats:
