@@ -12,6 +12,7 @@ from alerts.models import AlertEmail, WeeklyDigest
 from alerts.preferences import set_preferences
 from notifications.emails import render
 from seats import services
+from seats.models import Seat
 from tests import factories
 
 from .helpers import alerts_to, message
@@ -152,3 +153,13 @@ def test_the_run_costs_the_same_queries_however_many_agents_and_seats(
             services.email_redemption(seat=seat, actor=agent, email=f"r{seat.pk}@example.com")
     with django_assert_num_queries(9):
         assert send_weekly_digests(now=timezone.now() + LATER) == agents
+
+
+def test_links_of_seats_without_a_group_are_reported_to_the_buyer(agent, order):
+    seat = order.seats.first()
+    services.email_redemption(seat=seat, actor=agent, email="r@example.com")
+    Seat.objects.filter(pk=seat.pk).update(owner_group=None)  # as an order placed without one
+    send_weekly_digests(now=timezone.now() + LATER)
+    assert digest_of(order.buyer)["links"] == [
+        {"group": None, "order_id": order.pk, "order": order.number, "stale": 1, "expiring": 0}
+    ]
