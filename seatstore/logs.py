@@ -1,6 +1,7 @@
 """Log lines without secrets, and JSON log lines.
 
-Two of our URLs carry a bearer secret: an emailed redemption link (``/redeem/<token>/``) and a
+Our URLs that carry a bearer secret: an emailed redemption link (``/redeem/<token>/``), a
+shared join link (``/join/<token>/``) or request link (``/request-seat/link/<token>/``), and a
 password link (``/account/password/reset/<uidb64>/<token>/``). Their pages swap the token for a
 session and redirect, but the first request line still reaches every log that records paths:
 gunicorn's access log (``seatstore.gunicorn_conf``), Django's request warnings, runserver's
@@ -22,6 +23,10 @@ _SEGMENT = r"[^/?#&\s\"'\\%<>]+"
 _SECRET_PATHS = (
     # /redeem/<token>/, but not the pages after it (/redeem/claim/<id>/, /redeem/done/<id>/).
     re.compile(rf"({_SLASH}redeem{_SLASH})(?!(?:claim|done){_SLASH})({_SEGMENT})"),
+    # /join/<token>/, but not the page after it (/join/claim/<id>/).
+    re.compile(rf"({_SLASH}join{_SLASH})(?!claim{_SLASH})({_SEGMENT})"),
+    # /request-seat/link/<token>/.
+    re.compile(rf"({_SLASH}request-seat{_SLASH}link{_SLASH})({_SEGMENT})"),
     # /password/reset/<uidb64>/<token>/, but not Django's /password/reset/<uidb64>/set-password/.
     re.compile(
         rf"({_SLASH}password{_SLASH}reset{_SLASH}{_SEGMENT}{_SLASH})"

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "seats",
     "campus",
     "imports",
+    "joins",
     "notifications",
     "core",
     "accounts",
