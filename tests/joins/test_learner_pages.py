@@ -1,0 +1,163 @@
+"""The learner's pages: a join link swaps its token for the session, then register or sign in,
+answer, join; a seat request from the courses the learner may ask for. Nothing a refusal shows
+changes a seat."""
+
+import pytest
+from django.urls import reverse
+
+from joins import services
+from joins.models import JoinClaim, JoinLink, SeatRequest
+from seats.models import Seat
+from seatstore.logs import REDACTED, redact
+from tests import factories
+
+
+def open_link(client, token):
+    response = client.get(reverse("join", args=[token]))
+    assert response.status_code == 302
+    return response
+
+
+def test_the_link_redirects_to_a_page_without_the_token(client, join_link):
+    link, token = join_link
+    response = open_link(client, token)
+    assert response["Location"] == reverse("join_claim", args=[link.pk])
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert token not in response["Location"]
+
+
+@pytest.mark.django_db
+def test_an_unknown_link_is_404(client):
+    response = client.get(reverse("join", args=["not-a-token"]))
+    assert response.status_code == 404
+    assert "This join link is not valid." in response.text
+
+
+def test_the_page_without_the_link_asks_to_reopen_it(client, join_link):
+    link, _ = join_link
+    response = client.get(reverse("join_claim", args=[link.pk]))
+    assert response.status_code == 404
+    assert "Open the join link you were given again" in response.text
+
+
+def test_a_visitor_registers_first(client, join_link, product):
+    link, token = join_link
+    page = client.get(open_link(client, token)["Location"])
+    assert page.status_code == 200
+    assert "Create your account" in page.text
+    assert f'name="next" value="{reverse("join_claim", args=[link.pk])}"' in page.text
+    assert "3 of 3" in page.text
+
+
+def test_a_signed_in_learner_joins_and_gets_the_training_link(client, join_link, joiner):
+    link, token = join_link
+    client.force_login(joiner)
+    claim_url = open_link(client, token)["Location"]
+    assert ">Join</button>" in client.get(claim_url).text
+    response = client.post(claim_url)
+    claim = JoinClaim.objects.get(link=link)
+    assert response["Location"] == reverse("redeem_done", args=[claim.seat_id])
+    done = client.get(response["Location"])
+    assert claim.seat.enrollment.training_url in done.text
+
+
+def test_a_refused_learner_is_told_why_and_nothing_changes(client, order, joiner):
+    _link, token = factories.make_join_link(order, allowed_domains="contoso.example")
+    client.force_login(joiner)
+    claim_url = open_link(client, token)["Location"]
+    page = client.get(claim_url)
+    assert "You can't join through this link" in page.text
+    assert "for addresses at @contoso.example" in page.text
+    client.post(claim_url)
+    assert not order.seats.exclude(status=Seat.Status.AVAILABLE).exists()
+
+
+def test_a_paused_link_says_so(client, join_link, joiner):
+    link, token = join_link
+    JoinLink.objects.filter(pk=link.pk).update(state=JoinLink.State.PAUSED)
+    client.force_login(joiner)
+    page = client.get(open_link(client, token)["Location"])
+    assert page.status_code == 410
+    assert "This join link is paused" in page.text
+
+
+def test_questions_are_asked_before_joining(client, join_link, joiner, store):
+    question = factories.QuestionFactory(store=store, prompt="Department")
+    _link, token = join_link
+    client.force_login(joiner)
+    claim_url = open_link(client, token)["Location"]
+    page = client.post(claim_url)
+    assert "Answer the required question “Department”" in page.text
+    assert not JoinClaim.objects.exists()
+    client.post(claim_url, {f"question_{question.pk}": "Ops"})
+    assert JoinClaim.objects.get().seat.answers.get().value == "Ops"
+
+
+def test_the_join_and_request_link_tokens_are_redacted_from_logs(join_link, group, agent):
+    _link, token = join_link
+    request_link = services.replace_request_link(group=group, actor=agent)
+    request_path = services.request_url(request_link)
+    request_token = request_path.rstrip("/").rsplit("/", 1)[-1]
+    line = f"GET /join/{token}/ then {request_path} then /join/claim/7/"
+    redacted = redact(line)
+    assert token not in redacted
+    assert request_token not in redacted
+    assert f"/join/{REDACTED}/" in redacted
+    assert "/join/claim/7/" in redacted
+
+
+# --- Seat requests ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def open_group(group, agent):
+    services.set_request_domains(group=group, actor=agent, domains="northwind.example")
+    return group
+
+
+def test_a_learner_at_an_allowed_domain_sees_the_courses_to_ask_for(
+    client, open_group, joiner, product
+):
+    client.force_login(joiner)
+    page = client.get(reverse("request_seat"))
+    new = reverse("request_seat_new", args=[open_group.pk, product.pk])
+    assert f'href="{new}"' in page.text
+
+
+def test_a_learner_asks_for_a_seat(client, open_group, joiner, product):
+    client.force_login(joiner)
+    new = reverse("request_seat_new", args=[open_group.pk, product.pk])
+    response = client.post(new, {"note": "Starting in the warehouse"})
+    assert response["Location"] == reverse("request_seat")
+    request = SeatRequest.objects.get()
+    assert (request.learner, request.note) == (joiner, "Starting in the warehouse")
+    assert "Requested" in client.get(reverse("request_seat")).text
+
+
+def test_a_learner_of_another_organization_gets_404(client, open_group, product):
+    client.force_login(factories.UserFactory(email="sam@elsewhere.example"))
+    assert "No course to ask for" in client.get(reverse("request_seat")).text
+    new = reverse("request_seat_new", args=[open_group.pk, product.pk])
+    assert client.get(new).status_code == 404
+    assert client.post(new).status_code == 404
+    assert not SeatRequest.objects.exists()
+
+
+def test_the_request_link_opens_the_group_to_its_holder(client, group, agent, product):
+    link = services.replace_request_link(group=group, actor=agent)
+    client.force_login(factories.UserFactory(email="sam@elsewhere.example"))
+    response = client.get(services.request_url(link).removeprefix("http://testserver"))
+    assert response["Location"] == reverse("request_seat")
+    new = reverse("request_seat_new", args=[group.pk, product.pk])
+    assert f'href="{new}"' in client.get(reverse("request_seat")).text
+    client.post(new)
+    assert SeatRequest.objects.get().group == group
+
+
+def test_a_replaced_request_link_no_longer_opens_the_group(client, group, agent, product):
+    link = services.replace_request_link(group=group, actor=agent)
+    client.force_login(factories.UserFactory(email="sam@elsewhere.example"))
+    client.get(services.request_url(link).removeprefix("http://testserver"))
+    services.replace_request_link(group=group, actor=agent)
+    new = reverse("request_seat_new", args=[group.pk, product.pk])
+    assert client.get(new).status_code == 404
