@@ -44,9 +44,13 @@ def replace_request_link(*, group: PurchasingGroup, actor: User) -> RequestLink:
     with transaction.atomic():
         link, _ = RequestLink.objects.select_for_update().update_or_create(
             group=group,
-            defaults={"token_nonce": nonce, "token_hash": token_hash, "created_by": actor,
-                      "created_at": timezone.now()},
-        )  # fmt: skip
+            defaults={
+                "token_nonce": nonce,
+                "token_hash": token_hash,
+                "created_by": actor,
+                "created_at": timezone.now(),
+            },
+        )
     return link
 
 

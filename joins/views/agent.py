@@ -95,11 +95,12 @@ def request_queue(request: HttpRequest) -> HttpResponse:
         {
             "group": group,
             "url": links.get(group.pk),
-            "form": RequestDomainsForm(initial={"domains": " ".join(domains.get(group.pk, []))},
-                                       prefix=f"g{group.pk}"),
+            "form": RequestDomainsForm(
+                initial={"domains": " ".join(domains.get(group.pk, []))}, prefix=f"g{group.pk}"
+            ),
         }
         for group in groups
-    ]  # fmt: skip
+    ]
     context = {
         "page": _page(request, selectors.pending_requests(request.user)),
         "settings": settings,
