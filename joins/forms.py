@@ -5,9 +5,10 @@ from datetime import datetime, time, timedelta
 from django import forms
 from django.utils import timezone
 
-from orders.models import Product
+from orders.models import Order, Product
 from seats import data_rules
 from seats.forms import SupplementalAnswersForm
+from seats.models import Seat
 
 from .domains import parse_domains
 from .services.links import MAX_CAP
@@ -37,13 +38,15 @@ class JoinLinkForm(forms.Form):
     expires_on = forms.DateField(
         label="Expires after", widget=forms.DateInput(attrs={"type": "date"})
     )
-    allowed_domains = DomainsField(label="Only addresses at (optional)")
+    allowed_domains = DomainsField(label="Only addresses at")
 
     def __init__(self, *args, groups, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["group"].queryset = groups
         self.fields["product"].queryset = Product.objects.filter(
-            store_id__in=groups.values("store_id")
+            pk__in=Seat.objects.filter(
+                owner_group__in=groups, order__status=Order.Status.PAID
+            ).values("order_line__product_id")
         ).order_by("name")
         self.fields["expires_on"].initial = timezone.localdate() + timedelta(days=14)
 
@@ -55,8 +58,7 @@ class JoinLinkForm(forms.Form):
 
     def expires_at(self) -> datetime:
         """The end of the chosen day, in the store's time zone."""
-        day = self.cleaned_data["expires_on"] + timedelta(days=1)
-        return timezone.make_aware(datetime.combine(day, time.min))
+        return timezone.make_aware(datetime.combine(self.cleaned_data["expires_on"], time.max))
 
 
 class NoteField(forms.CharField):
@@ -70,7 +72,7 @@ class NoteField(forms.CharField):
 
 
 class DecisionForm(forms.Form):
-    note = NoteField(label="Note to the learner (optional)")
+    note = NoteField(label="Note to the learner")
 
 
 class RequestDomainsForm(forms.Form):
@@ -80,4 +82,8 @@ class RequestDomainsForm(forms.Form):
 class SeatRequestForm(SupplementalAnswersForm):
     """The store's questions, answered now for the seat an agent may assign later, and a note."""
 
-    note = NoteField(label="Note to the purchasing agent (optional)")
+    note = NoteField(label="Note to the purchasing agent")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note"] = self.fields.pop("note")  # after the questions

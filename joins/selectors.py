@@ -4,7 +4,7 @@ from django.db.models import Count, Q, QuerySet
 
 from groups.models import PurchasingGroup
 from orders.models import Order
-from seats.models import Seat
+from seats.models import Enrollment, Seat
 
 from .access import links_managed_by, requests_managed_by
 from .domains import email_domain
@@ -32,8 +32,8 @@ def requestable_group(user, group_id: int, *, linked: set[int]) -> PurchasingGro
 
 
 def request_offers(user, *, linked: set[int]) -> list[dict]:
-    """The (group, course) pairs the learner may ask for, with whether they already asked: the
-    courses a group has paid seats in. Two queries."""
+    """The (group, course) pairs the learner may ask for, with whether they already asked or are
+    enrolled: the courses a group has paid seats in. Three queries."""
     rows = (
         Seat.objects.filter(
             owner_group__in=_requestable_groups(user, linked), order__status=Order.Status.PAID
@@ -52,6 +52,11 @@ def request_offers(user, *, linked: set[int]) -> list[dict]:
             "product_id", flat=True
         )
     )
+    enrolled = set(
+        Enrollment.objects.filter(learner=user, status__in=Enrollment.ACTIVE).values_list(
+            "product_id", flat=True
+        )
+    )
     return [
         {
             "group_id": row["owner_group_id"],
@@ -59,6 +64,7 @@ def request_offers(user, *, linked: set[int]) -> list[dict]:
             "product_id": row["order_line__product_id"],
             "product": row["order_line__product__name"],
             "pending": row["order_line__product_id"] in pending,
+            "enrolled": row["order_line__product_id"] in enrolled,
         }
         for row in rows
     ]
