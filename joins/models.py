@@ -45,7 +45,7 @@ class JoinLink(models.Model):
         indexes = [models.Index(fields=["group", "-created_at"], name="joinlink_group_idx")]
 
     def __str__(self) -> str:
-        return f"Join link {self.pk} for {self.product_id} in {self.group_id}"
+        return f"Join link {self.pk}"
 
     @property
     def domains(self) -> list[str]:

@@ -4,9 +4,57 @@ services (pause, resume, revoke; approve, decline), as the agents' pages change 
 from django.contrib import admin
 from django.db.models import Count
 
-from core.admin import ReadOnlyInline, ServiceAdmin, service_action, status_badge
-from joins import services
+from core.admin import (
+    ActionForm,
+    ObjectAction,
+    ReadOnlyInline,
+    ServiceAdmin,
+    service_action,
+    status_badge,
+)
+from joins import rules, services
+from joins.forms import NoteField
 from joins.models import JoinClaim, JoinLink, SeatRequest
+
+LINK_CHANGES = (
+    ("pause", services.pause_join_link, "paused"),
+    ("resume", services.resume_join_link, "resumed"),
+    ("revoke", services.revoke_join_link, "revoked"),
+)
+
+
+def _link_change(name, perform, done) -> ObjectAction:
+    def take(link, actor, data) -> str:
+        perform(link=link, actor=actor)
+        return f"The join link is {done}."
+
+    return ObjectAction(
+        name, name.capitalize(), take, applies=lambda link: name in services.offered_changes(link)
+    )
+
+
+class DecisionForm(ActionForm):
+    note = NoteField(label="Note to the learner")
+
+
+def _decision(name, perform, done) -> ObjectAction:
+    def take(request, actor, data) -> str:
+        perform(request=request, actor=actor, note=data["note"])
+        return f"The request is {done}; the learner is told by email."
+
+    return ObjectAction(
+        name,
+        name.capitalize(),
+        take,
+        DecisionForm,
+        applies=lambda request: rules.pending(request) is None,
+    )
+
+
+DECISIONS = (
+    ("approve", services.approve_seat_request, "approved"),
+    ("decline", services.decline_seat_request, "declined"),
+)
 
 
 class JoinClaimInline(ReadOnlyInline):
@@ -23,17 +71,12 @@ class JoinLinkAdmin(ServiceAdmin):
     list_filter = ("state", "group__store")
     search_fields = ("group__name", "product__name", "created_by__email")
     ordering = ("-id",)
-    fields = (
-        "group",
-        "product",
-        "cap",
-        "expires_at",
-        "allowed_domains",
-        "state",
-        "created_by",
-        "created_at",
+    fieldsets = (
+        (None, {"fields": ("group", "product", "cap", "expires_at", "allowed_domains")}),
+        ("State", {"fields": ("state", "created_by", "created_at")}),
     )
     inlines = (JoinClaimInline,)
+    object_actions = tuple(_link_change(*change) for change in LINK_CHANGES)
     actions = tuple(
         service_action(
             name,
@@ -41,11 +84,7 @@ class JoinLinkAdmin(ServiceAdmin):
             description=f"{name.capitalize()} the selected join links",
             done=done,
         )
-        for name, perform, done in (
-            ("pause", services.pause_join_link, "paused"),
-            ("resume", services.resume_join_link, "resumed"),
-            ("revoke", services.revoke_join_link, "revoked"),
-        )
+        for name, perform, done in LINK_CHANGES
     )
 
     def get_queryset(self, request):
@@ -68,31 +107,19 @@ class SeatRequestAdmin(ServiceAdmin):
     list_filter = ("state", "group__store")
     search_fields = ("learner__email", "group__name", "product__name")
     ordering = ("created_at", "id")
-    fields = (
-        "group",
-        "product",
-        "learner",
-        "note",
-        "created_at",
-        "state",
-        "decided_by",
-        "decided_at",
-        "decision_note",
-        "seat",
+    fieldsets = (
+        (None, {"fields": ("group", "product", "learner", "note", "created_at")}),
+        ("Decision", {"fields": ("state", "decided_by", "decided_at", "decision_note", "seat")}),
     )
-    actions = (
+    object_actions = tuple(_decision(*decision) for decision in DECISIONS)
+    actions = tuple(
         service_action(
-            "approve",
-            lambda item, actor: services.approve_seat_request(request=item, actor=actor),
-            description="Approve the selected seat requests",
-            done="approved",
-        ),
-        service_action(
-            "decline",
-            lambda item, actor: services.decline_seat_request(request=item, actor=actor),
-            description="Decline the selected seat requests",
-            done="declined",
-        ),
+            name,
+            lambda item, actor, perform=perform: perform(request=item, actor=actor),
+            description=f"{name.capitalize()} the selected seat requests",
+            done=done,
+        )
+        for name, perform, done in DECISIONS
     )
 
     @admin.display(description="State", ordering="state")

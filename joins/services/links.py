@@ -70,11 +70,26 @@ def create_join_link(
     )
 
 
-def _set_state(link: JoinLink, *, actor: User, state: JoinLink.State, allowed_from) -> JoinLink:
+_S = JoinLink.State
+STATE_CHANGES: dict[str, tuple[JoinLink.State, tuple[JoinLink.State, ...]]] = {
+    "pause": (_S.PAUSED, (_S.ACTIVE,)),
+    "resume": (_S.ACTIVE, (_S.PAUSED,)),
+    "revoke": (_S.REVOKED, (_S.ACTIVE, _S.PAUSED)),
+}
+"""What each change of a link makes of it, and from which states: a revoked link stays so."""
+
+
+def offered_changes(link: JoinLink) -> list[str]:
+    """The changes the link's state allows, for the pages to offer."""
+    return [name for name, (_, sources) in STATE_CHANGES.items() if link.state in sources]
+
+
+def _change(link: JoinLink, change: str, *, actor: User) -> JoinLink:
+    state, sources = STATE_CHANGES[change]
     with transaction.atomic():
         link = JoinLink.objects.select_for_update().get(pk=link.pk)
         require_manager(actor, link.group_id)
-        if link.state not in allowed_from:
+        if link.state not in sources:
             raise SeatActionError(
                 f"This link is {link.get_state_display().lower()}, so it cannot be "
                 f"{state.label.lower()}; refresh the page."
@@ -85,19 +100,17 @@ def _set_state(link: JoinLink, *, actor: User, state: JoinLink.State, allowed_fr
 
 
 def pause_join_link(*, link: JoinLink, actor: User) -> JoinLink:
-    return _set_state(link, actor=actor, state=JoinLink.State.PAUSED, allowed_from=("active",))
+    """Nobody joins until it is resumed."""
+    return _change(link, "pause", actor=actor)
 
 
 def resume_join_link(*, link: JoinLink, actor: User) -> JoinLink:
-    """Resumed, as ``ACTIVE``: a paused link works again."""
-    return _set_state(link, actor=actor, state=JoinLink.State.ACTIVE, allowed_from=("paused",))
+    return _change(link, "resume", actor=actor)
 
 
 def revoke_join_link(*, link: JoinLink, actor: User) -> JoinLink:
     """For good: a revoked link never works again."""
-    return _set_state(
-        link, actor=actor, state=JoinLink.State.REVOKED, allowed_from=("active", "paused")
-    )
+    return _change(link, "revoke", actor=actor)
 
 
 def join_through_link(*, token: str, user: User, answers: dict | None = None) -> JoinClaim:

@@ -54,6 +54,7 @@ def link_detail(request: HttpRequest, link_id: int) -> HttpResponse:
         "url": services.join_url(link),
         "page": page,
         "joined": page.paginator.count,
+        "changes": services.offered_changes(link),
         "nav": "join_links",
     }
     return render(request, "joins/link_detail.html", context)
