@@ -128,7 +128,7 @@ def join_through_link(*, token: str, user: User, answers: dict | None = None) ->
         refuse_first(rules.join_problems(link, user, claims=claims))
         seat = (
             seats_to_hand_out(group_id=link.group_id, product_id=link.product_id)
-            .select_for_update(skip_locked=True)
+            .select_for_update(skip_locked=True, of=("self",))
             .first()
         )
         if seat is None:

@@ -134,7 +134,7 @@ def approve_seat_request(*, request: SeatRequest, actor: User, note: str = "") -
         request = _lock_pending(request, actor)
         seat = (
             seats_to_hand_out(group_id=request.group_id, product_id=request.product_id)
-            .select_for_update(skip_locked=True)
+            .select_for_update(skip_locked=True, of=("self",))
             .first()
         )
         if seat is None:

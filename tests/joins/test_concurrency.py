@@ -71,3 +71,21 @@ def test_one_request_approved_twice_at_once_assigns_one_seat():
     assert SeatRequest.objects.get(pk=request.pk).state == SeatRequest.State.APPROVED
     assert order.seats.filter(status=Seat.Status.ASSIGNED, learner=learner).count() == 1
     assert SeatEvent.objects.filter(action=SeatEvent.Action.ASSIGN).count() == 1
+
+
+def test_two_links_to_one_pool_claimed_at_once_skip_each_others_seats_only():
+    """A seat another claim holds is skipped, never its whole order: both links fill up."""
+    order = factories.make_order(seats=20)
+    tokens = [factories.make_join_link(order, cap=10)[1] for _ in range(2)]
+    users = factories.UserFactory.create_batch(20)
+
+    results, refusals = race(
+        [
+            partial(services.join_through_link, token=tokens[n % 2], user=user)
+            for n, user in enumerate(users)
+        ]
+    ).settled()
+
+    assert refusals == []
+    assert len(results) == 20
+    assert not order.seats.filter(status=Seat.Status.AVAILABLE).exists()
