@@ -61,19 +61,23 @@ def enrolled(product, user: User) -> str | None:
     return None
 
 
-def joiner_problems(link: JoinLink, user: User) -> list[str]:
-    """What keeps this person from joining through the link: their address, a seat they already
-    took through it, an active enrollment in the course."""
-    problems = [domain_allowed(link.domains, user.email)]
+def already_joined(link: JoinLink, user: User) -> str | None:
+    """Asked before the link's own rules: someone who joined is told so even once it is full."""
     if JoinClaim.objects.filter(link=link, learner=user).exists():
-        problems.append(f"You already joined {link.product} through this link.")
-    else:
-        problems.append(enrolled(link.product, user))
-    return [problem for problem in problems if problem]
+        return f"You already joined {link.product} through this link; it is under My training."
+    return None
+
+
+def joiner_problems(link: JoinLink, user: User) -> list[str]:
+    """What keeps this person from joining through an open link: their address, an active
+    enrollment in the course."""
+    found = (domain_allowed(link.domains, user.email), enrolled(link.product, user))
+    return [problem for problem in found if problem]
 
 
 def join_problems(link: JoinLink, user: User, *, claims: int) -> list[str]:
-    return link_problems(link, claims=claims) + joiner_problems(link, user)
+    problems = [already_joined(link, user), *link_problems(link, claims=claims)]
+    return [problem for problem in problems if problem] + joiner_problems(link, user)
 
 
 # --- Seat requests ------------------------------------------------------------------------------

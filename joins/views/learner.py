@@ -58,11 +58,14 @@ def join_claim(request: HttpRequest, link_id: int) -> HttpResponse:
     if link is None:
         return _dead(request, None, "Open the join link you were given again to continue.")
     claims = link.claims.count()
-    if problem := next(iter(rules.link_problems(link, claims=claims)), None):
-        return _dead(request, link, problem)
     questions = questions_for(link.product)
     context = {"link": link, "places_left": link.cap - claims, "has_questions": bool(questions)}
-    if not request.user.is_authenticated:
+    signed_in = request.user.is_authenticated
+    if signed_in and (problem := rules.already_joined(link, request.user)):
+        return _page(request, context, step="joined", refusal=problem)
+    if problem := next(iter(rules.link_problems(link, claims=claims)), None):
+        return _dead(request, link, problem)
+    if not signed_in:
         return _page(request, context, step="account", registration_form=RegistrationForm())
     if problem := next(iter(rules.joiner_problems(link, request.user)), None):
         return _page(request, context, step="refused", refusal=problem)

@@ -147,3 +147,12 @@ def test_a_replaced_request_link_no_longer_opens_the_group(client, group, agent,
     services.replace_request_link(group=group, actor=agent)
     new = reverse("request_seat_new", args=[group.pk, product.pk])
     assert client.get(new).status_code == 404
+
+
+def test_someone_who_joined_is_told_so_even_once_the_link_is_full(client, order, joiner):
+    _link, token = factories.make_join_link(order, cap=1)
+    services.join_through_link(token=token, user=joiner)
+    client.force_login(joiner)
+    page = client.get(open_link(client, token)["Location"])
+    assert "You're already in" in page.text
+    assert "You already joined" in page.text
