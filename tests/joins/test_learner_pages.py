@@ -156,3 +156,19 @@ def test_someone_who_joined_is_told_so_even_once_the_link_is_full(client, order,
     page = client.get(open_link(client, token)["Location"])
     assert "You're already in" in page.text
     assert "You already joined" in page.text
+
+
+def test_the_request_page_costs_the_same_queries_for_more_offers_and_requests(
+    client, open_group, joiner, product, django_assert_num_queries
+):
+    client.force_login(joiner)
+    services.request_seat(learner=joiner, group=open_group, product=product)
+    # session, user, nav sections, offers, pending requests, enrollments, the count and rows
+    with django_assert_num_queries(8):
+        client.get(reverse("request_seat"))
+    for _ in range(3):
+        other = factories.make_order(seats=1, group=open_group).lines.get().product
+        services.request_seat(learner=joiner, group=open_group, product=other)
+    with django_assert_num_queries(8):
+        page = client.get(reverse("request_seat"))
+    assert page.text.count(">Requested</span>") == 4
