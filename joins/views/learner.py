@@ -59,7 +59,12 @@ def join_claim(request: HttpRequest, link_id: int) -> HttpResponse:
         return _dead(request, None, "Open the join link you were given again to continue.")
     claims = link.claims.count()
     questions = questions_for(link.product)
-    context = {"link": link, "places_left": link.cap - claims, "has_questions": bool(questions)}
+    context = {
+        "link": link,
+        "store": link.group.store,
+        "places_left": link.cap - claims,
+        "has_questions": bool(questions),
+    }
     signed_in = request.user.is_authenticated
     if signed_in and (problem := rules.already_joined(link, request.user)):
         return _page(request, context, step="joined", refusal=problem)
@@ -90,6 +95,7 @@ def _dead(request: HttpRequest, link: JoinLink | None, message: str) -> HttpResp
     context = {
         "message": message,
         "link": link,
+        "store": link.group.store if link else None,
         "support_email": link.group.store.support_email if link else settings.SUPPORT_EMAIL,
     }
     return render(request, "joins/join_problem.html", context, status=404 if link is None else 410)
@@ -148,5 +154,11 @@ def request_new(request: HttpRequest, group_id: int, product_id: int) -> HttpRes
                 request, f"Your request for {product} went to {group}'s purchasing agents."
             )
             return redirect("request_seat")
-    context = {"group": group, "product": product, "form": form, "nav": "training"}
+    context = {
+        "group": group,
+        "store": group.store,
+        "product": product,
+        "form": form,
+        "nav": "training",
+    }
     return render(request, "joins/request_form.html", context)

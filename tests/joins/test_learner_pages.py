@@ -172,3 +172,9 @@ def test_the_request_page_costs_the_same_queries_for_more_offers_and_requests(
     with django_assert_num_queries(8):
         page = client.get(reverse("request_seat"))
     assert page.text.count(">Requested</span>") == 4
+
+
+def test_the_join_page_gives_the_stores_support_address(client, join_link, store):
+    _link, token = join_link
+    page = client.get(open_link(client, token)["Location"])
+    assert f'href="mailto:{store.support_email}"' in page.text
