@@ -51,6 +51,10 @@ class JoinLink(models.Model):
     def domains(self) -> list[str]:
         return self.allowed_domains.split()
 
+    @property
+    def has_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
 
 class JoinClaim(models.Model):
     """One person who took a seat through a join link. Counting these rows is the cap."""

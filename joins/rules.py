@@ -3,8 +3,6 @@ once. Each rule returns its problem, a sentence for the person who tried, or ``N
 offer "Join" and "Request" only where these find nothing; the services ask again under their
 locks and raise the first problem."""
 
-from django.utils import timezone
-
 from accounts.models import User
 from groups.models import PurchasingGroup
 from orders.models import Order
@@ -30,7 +28,7 @@ def link_revoked(link: JoinLink) -> str | None:
 
 
 def link_expired(link: JoinLink) -> str | None:
-    if link.expires_at <= timezone.now():
+    if link.has_expired:
         return "This join link has expired."
     return None
 

@@ -185,3 +185,9 @@ def test_unknown_actions_are_404(agent_client, join_link, seat_request):
     )
     url = reverse("joins:request_decide", args=[seat_request.pk, "maybe"])
     assert agent_client.post(url).status_code == 404
+
+
+def test_an_expired_link_is_shown_as_expired(agent_client, join_link):
+    link, _ = join_link
+    JoinLink.objects.filter(pk=link.pk).update(expires_at=timezone.now())
+    assert ">Expired</span>" in agent_client.get(reverse("joins:links")).text
