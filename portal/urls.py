@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import bulk, groups, learner, orders, seat_actions
+from .views import bulk, groups, learner, orders, seat_actions, webhooks
 
 app_name = "portal"
 
@@ -14,4 +14,9 @@ urlpatterns = [
     path("orders/<int:order_id>/bulk/<slug:kind>/apply/", bulk.bulk_apply, name="bulk_apply"),
     path("seats/<int:seat_id>/<slug:action>/", seat_actions.seat_action, name="seat_action"),
     path("groups/", groups.group_list, name="groups"),
+    path("webhooks/", webhooks.webhook_list, name="webhooks"),
+    path("webhooks/<int:endpoint_id>/", webhooks.webhook_detail, name="webhook"),
+    path("webhooks/<int:endpoint_id>/test/", webhooks.webhook_test, name="webhook_test"),
+    path("webhooks/<int:endpoint_id>/pause/", webhooks.webhook_pause, name="webhook_pause"),
+    path("webhooks/<int:endpoint_id>/delete/", webhooks.webhook_delete, name="webhook_delete"),
 ]
