@@ -6,11 +6,12 @@ the sweep hands the delivery to another worker."""
 
 import logging
 import random
+from contextlib import contextmanager
 from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -39,30 +40,56 @@ def deliver_webhooks(delivery_ids: list[int]) -> int:
     """Send a batch; returns how many were delivered by this run. The batch is first taken off
     the broker's books (``queued_at`` empty): from now on a delivery of it that is due, pending
     and unlocked is the sweep's, should this worker die."""
-    Delivery.objects.filter(pk__in=delivery_ids, status=Delivery.Status.PENDING).update(
-        queued_at=None
-    )
+    pending = Delivery.objects.filter(pk__in=delivery_ids, status=Delivery.Status.PENDING)
+    pending.update(queued_at=None)
+    batch = pending.select_related("endpoint").in_bulk()
     sender = Sender()
     try:
-        return sum(_deliver_one(delivery_id, sender) for delivery_id in delivery_ids)
+        with quick_commits():
+            return sum(
+                _deliver_one(batch[delivery_id], sender)
+                for delivery_id in delivery_ids
+                if delivery_id in batch
+            )
     finally:
         sender.close()
 
 
-def _deliver_one(delivery_id: int, sender: Sender) -> int:
+@contextmanager
+def quick_commits():
+    """For the length of a batch, commits on PostgreSQL do not wait for the disk: an outcome is
+    visible at once and on disk within a fraction of a second; a crash of the database server in
+    that fraction would send a delivery again (same ``webhook-id``), never lose it. The wait was
+    a sixth of the time per delivery."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('synchronous_commit', 'off', false)")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
+
+
+def _deliver_one(delivery: Delivery, sender: Sender) -> int:
+    """Post one delivery of the batch (read before, without a lock) if it is still pending and
+    due and no other worker holds it; its attempts are read again under the lock."""
     with transaction.atomic():
-        delivery = (
-            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("endpoint")
+        attempts = (
+            Delivery.objects.select_for_update(skip_locked=True)
             .filter(
-                pk=delivery_id,
+                pk=delivery.pk,
                 status=Delivery.Status.PENDING,
                 next_attempt_at__lte=timezone.now(),
             )
+            .values_list("attempts", flat=True)
             .first()
         )
-        if delivery is None:
+        if attempts is None:
             return 0
+        delivery.attempts = attempts
         if delivery.endpoint.is_active:
             answer = sender.send(delivery)
         else:
