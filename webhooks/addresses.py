@@ -56,8 +56,9 @@ def resolve(url: str) -> Target:
     allowed = _allowed_networks()
     for address in addresses:
         if not _public(address) and not any(address in net for net in allowed):
+            where = "" if parts.hostname.strip("[]") == str(address) else f" ({address})"
             raise AddressRefused(
-                f"{parts.hostname} is a private, loopback or link-local address ({address}); "
+                f"{parts.hostname} is a private, loopback or link-local address{where}; "
                 "webhooks go to public addresses only."
             )
     path = parts.path or "/"
