@@ -40,14 +40,19 @@ def event_type(event: SeatEvent) -> str | None:
 
 
 def deliveries_for_events(sender, *, events: list[SeatEvent], **kwargs) -> None:
-    """No query at all for events no endpoint can hear of (reminders, group changes)."""
+    """No query at all for events no endpoint can hear of (reminders, group changes), one when
+    no endpoint may hear of these seats."""
     typed = [(event, kind) for event in events if (kind := event_type(event))]
     if not typed:
         return
+    seat_ids = {event.seat_id for event, _ in typed}
+    endpoints = _endpoints_near(seat_ids)
+    if not endpoints:
+        return
     seats = Seat.objects.select_related(
         "order", "owner_group", "order_line__product", "learner"
-    ).in_bulk({event.seat_id for event, _ in typed})
-    endpoints, authorities = _endpoints_for(seats.values())
+    ).in_bulk(seat_ids)
+    authorities = _authorities(endpoints, seats.values())
     deliveries = [
         Delivery(endpoint=endpoint, event_type=kind, payload=payload(event, kind, seat))
         for event, kind in typed
@@ -58,33 +63,37 @@ def deliveries_for_events(sender, *, events: list[SeatEvent], **kwargs) -> None:
     queue_deliveries(deliveries)
 
 
-def _endpoints_for(seats) -> tuple[list[Endpoint], dict[int, SeatAuthority]]:
-    """The active endpoints that may hear of any of ``seats``, and what each agent manages."""
-    groups = {seat.owner_group_id for seat in seats} - {None}
-    buyers = {seat.order.buyer_id for seat in seats if seat.owner_group_id is None}
-    stores = {seat.order.store_id for seat in seats}
+def _endpoints_near(seat_ids: set[int]) -> list[Endpoint]:
+    """The active endpoints that may hear of any of the seats: their stores', their groups'
+    agents', and their buyers' where a seat has no group. Whose seat is whose is decided after."""
+    seats = Seat.objects.filter(pk__in=seat_ids)
     agents = GroupMembership.objects.filter(
-        group_id__in=groups, role=GroupMembership.Role.AGENT
+        role=GroupMembership.Role.AGENT, group_id__in=seats.values("owner_group_id")
     ).values("user_id")
-    endpoints = list(
+    buyers = seats.filter(owner_group__isnull=True).values("order__buyer_id")
+    return list(
         Endpoint.objects.filter(is_active=True).filter(
-            Q(store_id__in=stores)
-            | Q(owner__is_active=True, owner_id__in=buyers)
+            Q(store_id__in=seats.values("order__store_id"))
             | Q(owner__is_active=True, owner_id__in=agents)
+            | Q(owner__is_active=True, owner_id__in=buyers)
         )
     )
+
+
+def _authorities(endpoints: list[Endpoint], seats) -> dict[int, SeatAuthority]:
+    """What each endpoint owner manages among the seats' groups, read in one query."""
     owners = {endpoint.owner_id for endpoint in endpoints} - {None}
+    groups = {seat.owner_group_id for seat in seats} - {None}
     memberships: dict[int, dict[int, int]] = {owner: {} for owner in owners}
     if owners and groups:
         for user_id, group_id, store_id in GroupMembership.objects.filter(
             user_id__in=owners, group_id__in=groups, role=GroupMembership.Role.AGENT
         ).values_list("user_id", "group_id", "group__store_id"):
             memberships[user_id][group_id] = store_id
-    authorities = {
+    return {
         owner: SeatAuthority(user_id=owner, store_admin=False, group_stores=groups_of)
         for owner, groups_of in memberships.items()
     }
-    return endpoints, authorities
 
 
 def _receives(endpoint: Endpoint, seat: Seat, authorities: dict[int, SeatAuthority]) -> bool:

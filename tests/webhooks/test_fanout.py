@@ -166,17 +166,23 @@ def test_a_completed_course_is_announced_and_earlier_progress_is_not(order, agen
     assert (completed["email"], completed["result"]) == ("ada@example.com", "passed")
 
 
-def test_events_no_endpoint_can_hear_of_cost_no_query(order, agent):
+def test_events_no_endpoint_can_hear_of_cost_no_query(order, agent, group):
     register(agent)
-    seat = order.seats.first()
-    seat_services.email_redemption(seat=seat, actor=agent, email="ann@example.com")
+    other_group = factories.PurchasingGroupFactory(store=order.store)
+    factories.GroupMembershipFactory(group=other_group, user=agent)
     with CaptureQueriesContext(connection) as queries:
-        seat_services.resend_redemption(seat=seat, actor=agent)
-    resend_queries = len(queries)
+        seat_services.change_seat_owner_group(
+            seat=order.seats.first(), actor=agent, group=other_group
+        )
+    assert _webhook_queries(queries) == []
+
+
+def test_seats_no_endpoint_may_hear_of_cost_one_query(order, agent, other_agent):
+    register(other_agent)
     with CaptureQueriesContext(connection) as queries:
-        seat_services.remind_redemptions(now=next_year())
-    assert not [q for q in queries if "webhooks_" in q["sql"]]
-    assert resend_queries  # a resend is a link.emailed: it was heard
+        seat_services.assign_seat(seat=order.seats.first(), actor=agent, email="ada@example.com")
+    assert len(_webhook_queries(queries)) == 1
+    assert not Delivery.objects.exists()
 
 
 def _webhook_queries(queries) -> list[str]:
