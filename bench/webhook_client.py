@@ -1,4 +1,4 @@
-"""The plain poster of figure 7's reference: no Django, so it starts as a fresh process."""
+"""The plain poster of figure 8's reference: no Django, so it starts as a fresh process."""
 
 import urllib3
 

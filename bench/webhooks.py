@@ -1,4 +1,4 @@
-"""Figure 7: 1,000 webhook deliveries from the agent's bulk action to a local receiver that
+"""Figure 8: 1,000 webhook deliveries from the agent's bulk action to a local receiver that
 verifies every signature, through Redis and 2 Celery worker processes: the rate, the p99 latency
 from the event to its arrival, every event received once; against 2 plain processes posting the
 same signed request over one reused connection each."""
@@ -146,7 +146,7 @@ def run() -> list[Figure]:
     ok = received == unique == DELIVERIES and not_delivered == 0 and unverified == 0
     return [
         Figure(
-            number=7,
+            number=8,
             name=f"{DELIVERIES:,} webhooks via Redis + 2 workers",
             value=app_rate,
             unit="req/s",

@@ -1,4 +1,4 @@
-"""Sending (docs/decisions/0007). A worker takes each delivery of its batch under a row lock
+"""Sending (docs/decisions/0008). A worker takes each delivery of its batch under a row lock
 (``select_for_update(skip_locked=True)``) held while it posts, and commits the outcome with it;
 a delivery another worker holds is skipped, a delivered one is never sent again. Should the
 worker die, PostgreSQL rolls its transaction back and drops the lock with its connection, and
