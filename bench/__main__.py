@@ -16,7 +16,7 @@ def main(selected: list[str]) -> int:
     django.setup()
     from django.core.management import call_command
 
-    from . import background_import, bulk_assign, digest, emails, server_time, throughput
+    from . import background_import, bulk_assign, digest, emails, server_time, throughput, webhooks
     from .common import fresh_database, print_table
 
     suites = {
@@ -27,6 +27,7 @@ def main(selected: list[str]) -> int:
         "5": lambda: [server_time.admin_changelist()],
         "6": background_import.run,
         "7": digest.run,
+        "8": webhooks.run,
     }
     call_command("collectstatic", interactive=False, verbosity=0)
     figures = []

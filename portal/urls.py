@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import alerts, bulk, dashboards, groups, learner, orders, seat_actions
+from .views import alerts, bulk, dashboards, groups, learner, orders, seat_actions, webhooks
 
 app_name = "portal"
 
@@ -17,4 +17,9 @@ urlpatterns = [
     path("orders/<int:order_id>/dashboard/", dashboards.order_dashboard, name="order_dashboard"),
     path("groups/", groups.group_list, name="groups"),
     path("groups/<int:group_id>/dashboard/", dashboards.group_dashboard, name="group_dashboard"),
+    path("webhooks/", webhooks.webhook_list, name="webhooks"),
+    path("webhooks/<int:endpoint_id>/", webhooks.webhook_detail, name="webhook"),
+    path("webhooks/<int:endpoint_id>/test/", webhooks.webhook_test, name="webhook_test"),
+    path("webhooks/<int:endpoint_id>/pause/", webhooks.webhook_pause, name="webhook_pause"),
+    path("webhooks/<int:endpoint_id>/delete/", webhooks.webhook_delete, name="webhook_delete"),
 ]

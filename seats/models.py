@@ -415,6 +415,7 @@ class SeatEvent(models.Model):
         CHANGE_OWNER_GROUP = "change_owner_group", "Owner group changed"
         PROGRESS = "progress", "Course progress"
         CORRECT_RECIPIENT = "correct_recipient", "Recipient's address corrected"
+        BOUNCE = "bounce", "Redemption link bounced"
 
     seat = models.ForeignKey(Seat, on_delete=models.PROTECT, related_name="events")
     action = models.CharField(max_length=30, choices=Action.choices)

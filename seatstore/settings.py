@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "imports",
     "alerts",
     "joins",
+    "webhooks",
     "notifications",
     "core",
     "accounts",
@@ -190,6 +191,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 # Celery closes the DB connection around every task unless this is set.
 CELERY_DB_REUSE_MAX = int(env("CELERY_DB_REUSE_MAX", "1000"))
+
+# Outbound webhooks (docs/webhooks.md). Endpoints on private, loopback or link-local addresses
+# are refused unless listed here: development and tests deliver to this machine's loopback.
+WEBHOOK_ALLOWED_NETWORKS = env_list(
+    "WEBHOOK_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128" if DEBUG else ""
+)
+WEBHOOK_TIMEOUT = float(env("WEBHOOK_TIMEOUT", "5"))
+WEBHOOK_RETRY_BASE_SECONDS = float(env("WEBHOOK_RETRY_BASE_SECONDS", "60"))
+WEBHOOK_RETRY_MAX_SECONDS = float(env("WEBHOOK_RETRY_MAX_SECONDS", str(8 * 3600)))
 CELERY_BEAT_SCHEDULE = {
     # Also how soon the emails a dead worker had taken are handed over again (decision 0003).
     "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 30.0},
@@ -199,6 +209,12 @@ CELERY_BEAT_SCHEDULE = {
     "weekly-digest": {
         "task": "alerts.tasks.send_weekly_digests",
         "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
+    },
+    # Also how soon a webhook retry that is due, or one a dead worker had taken, is sent again.
+    "sweep-webhooks": {
+        "task": "webhooks.tasks.sweep_webhooks",
+        "schedule": 30.0,
+        "options": {"expires": 30.0},
     },
     # Also how soon an import whose worker died or whose message was lost runs again. A run that
     # waited out its turn (no worker was up) is dropped: each would queue every waiting job again.

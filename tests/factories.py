@@ -53,6 +53,8 @@ def make_store_admin(**kwargs) -> User:
             "redemption",
             "enrollment",
             "supplementalquestion",
+            "endpoint",
+            "delivery",
         )
     ]
     user.user_permissions.set(Permission.objects.filter(codename__in=[*codenames, "view_user"]))
