@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "shop",
     "portal",
     "backoffice",
+    "api",
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -279,6 +281,8 @@ REGISTER_RATE_LIMIT = int(env("REGISTER_RATE_LIMIT", "10"))
 LOGIN_RATE_LIMIT = int(env("LOGIN_RATE_LIMIT", "20"))
 PASSWORD_RESET_RATE_LIMIT = int(env("PASSWORD_RESET_RATE_LIMIT", "5"))
 RATELIMIT_TRUSTED_PROXIES = int(env("RATELIMIT_TRUSTED_PROXIES", "0"))
+# Requests per minute and API key, whatever the client's address.
+API_RATE_LIMIT = int(env("API_RATE_LIMIT", "600"))
 # One connection attempt when publishing: with the broker down an agent's action (and a bulk
 # action's batches) must fail over to the outbox sweep at once, not retry for seconds each.
 CELERY_BROKER_TRANSPORT_OPTIONS = {**CELERY_BROKER_TRANSPORT_OPTIONS, "max_retries": 0}
