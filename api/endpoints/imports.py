@@ -3,7 +3,7 @@ of them, and poll its progress. Nothing is applied unless every row is clean."""
 
 from typing import Literal
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.decorators import decorate_view
 from pydantic import Field
 
@@ -103,7 +103,7 @@ def start_import(
     job = jobs.start_import(
         order=order, actor=user, kind=body.kind, rows=_rows(body), line=_line(body)
     )
-    return 202, _job_out(job)
+    return Status(202, _job_out(job))
 
 
 @router.get("/imports/{job_id}", response={200: ImportJobOut, **READ_ERRORS}, summary="An import")

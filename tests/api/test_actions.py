@@ -77,7 +77,9 @@ def test_a_field_error_reads_as_on_the_page(api, agent_client, seats):
     response = api.post(f"/seats/{seat.pk}/email", {"email": "not an address"})
     assert response.status_code == 422
     problem = response.json()
-    page = _page_says(agent_client, seat, "email", {"version": seat.version, "email": "not an address"})
+    page = _page_says(
+        agent_client, seat, "email", {"version": seat.version, "email": "not an address"}
+    )
     assert problem["errors"] == [{"field": "email", "message": page}]
 
 
