@@ -2,7 +2,9 @@
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Literal
 
+from django.db.models import TextChoices
 from ninja import Schema
 
 from orders.models import Order
@@ -11,7 +13,14 @@ from seats.models import Enrollment, ImportJob, Redemption, Seat, SeatEvent
 from .pagination import Page
 from .problems import RowProblem
 
-SeatStatus = Seat.Status
+
+def one_of(choices: type[TextChoices]):
+    """The choices' values, inline in the schema: several models' enums share a class name
+    (``Status``), which would make them one schema component."""
+    return Literal[tuple(choices.values)]
+
+
+SeatStatus = one_of(Seat.Status)
 
 
 class GroupRef(Schema):
@@ -27,14 +36,14 @@ class LearnerRef(Schema):
 
 
 class EnrollmentOut(Schema):
-    status: Enrollment.Status
-    result: Enrollment.Result
+    status: one_of(Enrollment.Status)
+    result: one_of(Enrollment.Result)
     training_url: str
 
 
 class LiveLink(Schema):
     recipient_email: str
-    delivery_status: Redemption.Delivery
+    delivery_status: one_of(Redemption.Delivery)
     expires_at: datetime
 
 
@@ -42,7 +51,7 @@ class SeatOut(Schema):
     id: int
     order_id: int
     order_line_id: int
-    status: Seat.Status
+    status: SeatStatus
     version: int
     owner_group: GroupRef | None
     learner: LearnerRef | None
@@ -88,8 +97,8 @@ class OrderOut(Schema):
     id: int
     number: str
     store: str
-    status: Order.Status
-    kind: Order.Kind
+    status: one_of(Order.Status)
+    kind: one_of(Order.Kind)
     owner_group: GroupRef | None
     placed_at: datetime
     paid_at: datetime | None
@@ -106,8 +115,8 @@ class RedemptionOut(Schema):
     id: int
     seat_id: int
     recipient_email: str
-    state: Redemption.State
-    delivery_status: Redemption.Delivery
+    state: one_of(Redemption.State)
+    delivery_status: one_of(Redemption.Delivery)
     created_at: datetime
     expires_at: datetime
     send_count: int
@@ -123,9 +132,9 @@ class EventOut(Schema):
     id: int
     seat_id: int
     order_id: int
-    action: SeatEvent.Action
-    from_status: Seat.Status
-    to_status: Seat.Status
+    action: one_of(SeatEvent.Action)
+    from_status: SeatStatus
+    to_status: SeatStatus
     actor_email: str | None
     created_at: datetime
     details: dict
@@ -163,8 +172,8 @@ class GroupOut(Schema):
 class ImportJobOut(Schema):
     id: int
     order_id: int
-    kind: ImportJob.Kind
-    status: ImportJob.Status
+    kind: one_of(ImportJob.Kind)
+    status: one_of(ImportJob.Status)
     total_rows: int
     done_rows: int | None
     result: str

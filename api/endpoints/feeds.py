@@ -8,7 +8,7 @@ from seats.models import Redemption, SeatEvent
 
 from .. import scope
 from ..pagination import page
-from ..schemas import EventFeed, RedemptionPage
+from ..schemas import EventFeed, RedemptionPage, one_of
 from .common import MAX_ID, READ_ERRORS, cursor, limit
 
 router = Router(tags=["changes"])
@@ -43,8 +43,8 @@ def list_events(
 def list_redemptions(
     request,
     seat: int | None = Query(None, ge=1, le=MAX_ID, description="Only this seat's links."),
-    state: Redemption.State | None = None,
-    delivery_status: Redemption.Delivery | None = None,
+    state: one_of(Redemption.State) | None = None,
+    delivery_status: one_of(Redemption.Delivery) | None = None,
     cursor: str | None = cursor(),
     limit: int = limit(),
 ):

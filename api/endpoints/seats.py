@@ -9,7 +9,7 @@ from seats.selectors import search_seats
 
 from .. import scope
 from ..pagination import page
-from ..schemas import SeatDetail, SeatPage
+from ..schemas import SeatDetail, SeatPage, SeatStatus
 from .common import MAX_ID, NO_NUL, READ_ERRORS, cursor, limit, object_id
 
 router = Router(tags=["seats"])
@@ -43,7 +43,7 @@ def seat_detail(key, seat_id: int) -> Seat:
 @router.get("/seats", response={200: SeatPage, **READ_ERRORS}, summary="List seats")
 def list_seats(
     request,
-    status: Seat.Status | None = None,
+    status: SeatStatus | None = None,
     order: int | None = Query(None, ge=1, le=MAX_ID, description="Only this order's seats."),
     owner_group: int | None = Query(None, ge=1, le=MAX_ID),
     learner: str | None = Query(
