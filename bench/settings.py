@@ -7,6 +7,7 @@ os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-01
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/9")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/seatstore_bench")
+os.environ.setdefault("API_RATE_LIMIT", "100000000")  # wrk's load is not what the limit is for
 
 from seatstore.settings import *  # noqa: F403
 
