@@ -17,7 +17,7 @@ from shop import services as order_services
 
 PASSWORD = "seatstore-demo"
 STORE_SLUG = "northwind-academy"
-ADMIN_APPS = ("accounts", "orders", "groups", "seats", "notifications")
+ADMIN_APPS = ("accounts", "orders", "groups", "seats", "notifications", "api")
 
 
 class Command(BaseCommand):
