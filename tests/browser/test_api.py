@@ -33,9 +33,11 @@ def test_the_docs_page_runs_from_our_static_files(page, live_server, screenshot)
     outside = []
     page.on(
         "request",
-        lambda request: outside.append(request.url)
-        if not request.url.startswith(live_server.url) and not request.url.startswith("data:")
-        else None,
+        lambda request: (
+            outside.append(request.url)
+            if not request.url.startswith(live_server.url) and not request.url.startswith("data:")
+            else None
+        ),
     )
     problems = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
