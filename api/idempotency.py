@@ -7,10 +7,12 @@ with its rollback and the repeat runs afresh. The same key with another body or 
 mistake in the client: 422. (docs/decisions/0007)"""
 
 import hashlib
+from datetime import timedelta
 from functools import wraps
 
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
+from django.utils import timezone
 
 from .auth import key_of
 from .models import IdempotentRequest
@@ -19,6 +21,7 @@ from .problems import problem
 HEADER = "Idempotency-Key"
 REPLAYED = "Idempotent-Replayed"
 MAX_LENGTH = 255
+KEPT_FOR = timedelta(hours=24)  # a client retries within minutes; a day is generous
 
 
 def _fingerprint(request) -> str:
@@ -83,3 +86,9 @@ def idempotent(run):
             return response
 
     return wrapper
+
+
+def forget_old_answers() -> int:
+    """Delete the answers older than ``KEPT_FOR``: their keys may then be used again."""
+    deleted, _ = IdempotentRequest.objects.filter(created_at__lt=timezone.now() - KEPT_FOR).delete()
+    return deleted

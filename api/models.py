@@ -54,6 +54,7 @@ class IdempotentRequest(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["api_key", "key"], name="one_request_per_key"),
         ]
+        indexes = [models.Index(fields=["created_at"], name="idempotent_request_age_idx")]
 
     def __str__(self) -> str:
         return f"{self.key} ({self.status_code})"

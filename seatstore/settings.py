@@ -196,6 +196,11 @@ CELERY_BEAT_SCHEDULE = {
     "remind-redemptions": {"task": "seats.tasks.remind_redemptions", "schedule": 3600.0},
     # Also how soon an import whose worker died or whose message was lost runs again. A run that
     # waited out its turn (no worker was up) is dropped: each would queue every waiting job again.
+    # Idempotency keys are answered again for a day (docs/decisions/0007).
+    "forget-idempotent-answers": {
+        "task": "api.tasks.forget_idempotent_answers",
+        "schedule": 3600.0,
+    },
     "requeue-stalled-imports": {
         "task": "imports.tasks.requeue_stalled_imports",
         "schedule": 30.0,

@@ -1,9 +1,13 @@
 """Safe retries: a POST repeated with the same Idempotency-Key, one after the other or at the same
 moment, changes the data once and answers the first answer."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from api.models import IdempotentRequest
+from api.tasks import forget_idempotent_answers
 from notifications.models import OutboundEmail
 from seats.models import Redemption, Seat, SeatEvent
 from tests import factories
@@ -86,3 +90,13 @@ def test_the_same_post_sent_concurrently_changes_the_data_once():
     assert sum(a.has_header("Idempotent-Replayed") for a in answers) == 3
     assert _changes(seat) == (1, 1)
     assert Seat.objects.get(pk=seat.pk).status == Seat.Status.AWAITING
+
+
+@pytest.mark.django_db
+def test_answers_are_forgotten_after_a_day_and_the_key_can_be_used_again(api, seats):
+    seat = seats["available"]
+    _email_link(api, seat)
+    IdempotentRequest.objects.update(created_at=timezone.now() - timedelta(hours=25))
+    assert forget_idempotent_answers() == 1
+    again = _email_link(api, seat)
+    assert again.status_code == 409, "a new request: the seat is awaiting now"

@@ -59,3 +59,16 @@ def test_the_docs_load_their_scripts_from_our_static_files(client):
     assert "/static/ninja/swagger-ui-bundle.js" in page
     assert "cdn" not in page.lower() and "https://" not in page
     assert finders.find("ninja/swagger-ui-bundle.js"), "collectstatic gathers it with ours"
+
+
+def test_every_post_documents_the_idempotency_key_and_its_problems():
+    from api.v1 import api
+
+    paths = api.get_openapi_schema()["paths"]
+    posts = [operation for path in paths.values() for m, operation in path.items() if m == "post"]
+    assert len(posts) == 11
+    for operation in posts:
+        headers = [p["name"] for p in operation["parameters"] if p["in"] == "header"]
+        assert headers == ["Idempotency-Key"], operation["operationId"]
+        refused = operation["responses"]["409"]["content"]
+        assert list(refused) == ["application/problem+json"]
