@@ -169,6 +169,10 @@ class GroupOut(Schema):
     capacity: list[CapacityRow]
 
 
+class GroupPage(Page):
+    items: list[GroupOut]
+
+
 class ImportJobOut(Schema):
     id: int
     order_id: int

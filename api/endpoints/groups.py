@@ -5,15 +5,11 @@ from ninja import Router
 from seats.capacity import capacity
 
 from .. import scope
-from ..pagination import Page, page
-from ..schemas import GroupOut
+from ..pagination import page
+from ..schemas import GroupPage
 from .common import READ_ERRORS, cursor, limit
 
 router = Router(tags=["groups"])
-
-
-class GroupPage(Page):
-    items: list[GroupOut]
 
 
 @router.get("/groups", response={200: GroupPage, **READ_ERRORS}, summary="Groups and capacity")
