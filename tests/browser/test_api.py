@@ -42,7 +42,7 @@ def test_the_docs_page_runs_from_our_static_files(page, live_server, screenshot)
     problems = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.goto("/api/v1/docs")
-    expect(page.get_by_role("heading", name="Seatstore API")).to_be_visible()
+    expect(page.get_by_role("heading", name="Seatstore API")).to_be_visible(timeout=15_000)
     expect(page.get_by_text("/api/v1/seats/{seat_id}/assign").first).to_be_visible()
     screenshot("api-docs")
     assert outside == []

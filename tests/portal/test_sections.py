@@ -26,12 +26,12 @@ def test_a_buyer_who_is_no_agent_sees_orders_only(client, group):
     buyer = factories.UserFactory()
     factories.make_order(seats=1, buyer=buyer, group=group)
     client.force_login(buyer)
-    assert tabs(client) == ["Orders", "My training", "Shop"]
+    assert tabs(client) == ["Orders", "API access", "My training", "Shop"]
 
 
 def test_an_agent_sees_orders_and_groups(client, agent):
     client.force_login(agent)
-    assert tabs(client) == ["Orders", "Groups", "My training", "Shop"]
+    assert tabs(client) == ["Orders", "Groups", "API access", "My training", "Shop"]
 
 
 @pytest.mark.django_db
