@@ -4,7 +4,7 @@ there before it commits. A repeat finds the answer and gets it again, changing n
 sent while the first is still running waits on the row's unique index until the first commits,
 then gets the first's answer; if the first failed (a server error, a rate limit), its row went
 with its rollback and the repeat runs afresh. The same key with another body or endpoint is a
-mistake in the client: 422. (docs/decisions/0007)"""
+mistake in the client: 422. (docs/decisions/0009)"""
 
 import hashlib
 from datetime import timedelta

@@ -1,5 +1,5 @@
 """API keys and the record of each idempotent POST. A key's secret is never stored: only its
-SHA-256, found by the key's public prefix (docs/decisions/0007)."""
+SHA-256, found by the key's public prefix (docs/decisions/0009)."""
 
 from django.conf import settings
 from django.db import models

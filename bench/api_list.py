@@ -1,5 +1,5 @@
-"""Figures 7 and 8: the API's seat list. 7: 25 seats a page under gunicorn (2 sync workers) and
-wrk (16 connections), against figure 3's minimal three-query page. 8: its queries and server time
+"""Figures 8 and 9: the API's seat list. 8: 25 seats a page under gunicorn (2 sync workers) and
+wrk (16 connections), against figure 3's minimal three-query page. 9: its queries and server time
 for a page deep in 1,000,000 seats against a page of 10 seats (keyset pagination)."""
 
 from django.test import Client
@@ -32,7 +32,7 @@ def throughput() -> Figure:
         api_rate, api_p99 = wrk(page, f"Authorization: {key}")
         ref_rate, ref_p99 = wrk(f"/bench/minimal/{order.pk}/", cookie)
     return Figure(
-        number=7,
+        number=8,
         name="API seat list (25) under gunicorn, 16 connections",
         value=api_rate,
         unit="req/s",
@@ -60,7 +60,7 @@ def growth() -> Figure:
         big_url=deep_page,
         grow=lambda: filler_seats(1_000_000, store, group, agent, product),
         limit=2,
-        number=8,
+        number=9,
         name="API seat list: page deep in 1M seats vs 10",
         reference_name="10 seats",
     )

@@ -7,6 +7,7 @@ from django.views.generic import RedirectView
 from accounts.forms import InvitedPasswordResetForm
 from api.v1 import api
 from core.ratelimit import rate_limit
+from joins.urls import join_urlpatterns, request_urlpatterns
 from notifications import webhooks
 
 from .health import health
@@ -71,7 +72,11 @@ urlpatterns = [
     path("account/", include(auth_urlpatterns)),
     path("account/", include("accounts.urls")),
     path("account/", include("portal.urls")),
+    path("account/", include("joins.portal_urls")),
     path("redeem/", include("seats.urls")),
+    path("alerts/", include("alerts.urls")),
+    path("join/", include(join_urlpatterns)),
+    path("request-seat/", include(request_urlpatterns)),
     path("shop/", include("shop.urls")),
     path("campus/", include("campus.urls")),
     path("account/api/", include("api.urls")),
