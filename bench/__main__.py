@@ -16,7 +16,16 @@ def main(selected: list[str]) -> int:
     django.setup()
     from django.core.management import call_command
 
-    from . import background_import, bulk_assign, digest, emails, server_time, throughput, webhooks
+    from . import (
+        api_list,
+        background_import,
+        bulk_assign,
+        digest,
+        emails,
+        server_time,
+        throughput,
+        webhooks,
+    )
     from .common import fresh_database, print_table
 
     suites = {
@@ -28,6 +37,7 @@ def main(selected: list[str]) -> int:
         "6": background_import.run,
         "7": digest.run,
         "8": webhooks.run,
+        "9": api_list.run,
     }
     call_command("collectstatic", interactive=False, verbosity=0)
     figures = []

@@ -36,8 +36,14 @@ def client_ip(request: HttpRequest) -> str:
 
 def is_limited(request: HttpRequest, scope: str, *, limit: int, period: int = 60) -> bool:
     """Count this request in the client's current window; True once it is over ``limit``."""
+    return is_over_limit(client_ip(request), scope, limit=limit, period=period)
+
+
+def is_over_limit(who: str, scope: str, *, limit: int, period: int = 60) -> bool:
+    """Count one request of ``who`` (a client address, an API key) in its current window; True
+    once it is over ``limit``."""
     window = int(time.time() // period)
-    key = f"ratelimit:{scope}:{client_ip(request)}:{window}"
+    key = f"ratelimit:{scope}:{who}:{window}"
     try:
         cache.add(key, 0, timeout=period + 1)
         count = cache.incr(key)

@@ -4,7 +4,7 @@ history with one query each."""
 
 from collections import defaultdict
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import F, Prefetch, Q, QuerySet, Subquery
 
 from groups.models import PurchasingGroup
 from imports.jobs import progress_of
@@ -12,7 +12,7 @@ from orders.models import Order, OrderLine
 from seats.access import managed_group_ids, orders_visible_to, seats_visible_to
 from seats.capacity import capacity
 from seats.models import ImportJob, Redemption, Seat, SeatEvent
-from seats.selectors import annotate_status_counts
+from seats.selectors import annotate_status_counts, search_seats
 
 
 def order_list(user) -> QuerySet[Order]:
@@ -35,19 +35,7 @@ def seat_page(seats: QuerySet[Seat], *, status: str = "", search: str = "") -> Q
     search must match the learner's name or email, or the recipient of the seat's live link."""
     if status:
         seats = seats.filter(status=status)
-    for word in search.split():
-        live_link_to = Redemption.objects.filter(
-            seat=OuterRef("pk"),
-            state=Redemption.State.PENDING,
-            recipient_email__icontains=word,
-        )
-        seats = seats.filter(
-            Q(learner__email__icontains=word)
-            | Q(learner__first_name__icontains=word)
-            | Q(learner__last_name__icontains=word)
-            | Exists(live_link_to)
-        )
-    return with_details(seats.order_by("pk"))
+    return with_details(search_seats(seats, search).order_by("pk"))
 
 
 # What a seat's row shows; joined, or prefetched in one query for the whole page. The course

@@ -1,11 +1,11 @@
 """Read queries the pages share. Capacity is always counted from seat rows at read time, never
 kept in a counter that could drift (IOMAD's 'used' counts did)."""
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 
 from orders.models import Order
 
-from .models import Seat
+from .models import Redemption, Seat
 
 # Counting the status column itself, which the (order, status) index holds, lets PostgreSQL
 # answer from the index alone; counting ids reads every seat row.
@@ -52,3 +52,21 @@ def seats_to_hand_out(*, group_id: int, product_id: int) -> QuerySet[Seat]:
         order__status=Order.Status.PAID,
         order__kind=Order.Kind.BULK,
     ).order_by("pk")
+
+
+def search_seats(seats: QuerySet[Seat], search: str) -> QuerySet[Seat]:
+    """Seats where every word of the search matches the learner's name or email, or the
+    recipient of the seat's live link."""
+    for word in search.split():
+        live_link_to = Redemption.objects.filter(
+            seat=OuterRef("pk"),
+            state=Redemption.State.PENDING,
+            recipient_email__icontains=word,
+        )
+        seats = seats.filter(
+            Q(learner__email__icontains=word)
+            | Q(learner__first_name__icontains=word)
+            | Q(learner__last_name__icontains=word)
+            | Exists(live_link_to)
+        )
+    return seats

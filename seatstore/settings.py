@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "shop",
     "portal",
     "backoffice",
+    "api",
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -218,6 +220,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Also how soon an import whose worker died or whose message was lost runs again. A run that
     # waited out its turn (no worker was up) is dropped: each would queue every waiting job again.
+    # Idempotency keys are answered again for a day (docs/decisions/0010).
+    "forget-idempotent-answers": {
+        "task": "api.tasks.forget_idempotent_answers",
+        "schedule": 3600.0,
+    },
     "requeue-stalled-imports": {
         "task": "imports.tasks.requeue_stalled_imports",
         "schedule": 30.0,
@@ -305,6 +312,8 @@ REGISTER_RATE_LIMIT = int(env("REGISTER_RATE_LIMIT", "10"))
 LOGIN_RATE_LIMIT = int(env("LOGIN_RATE_LIMIT", "20"))
 PASSWORD_RESET_RATE_LIMIT = int(env("PASSWORD_RESET_RATE_LIMIT", "5"))
 RATELIMIT_TRUSTED_PROXIES = int(env("RATELIMIT_TRUSTED_PROXIES", "0"))
+# Requests per minute and API key, whatever the client's address.
+API_RATE_LIMIT = int(env("API_RATE_LIMIT", "600"))
 # One connection attempt when publishing: with the broker down an agent's action (and a bulk
 # action's batches) must fail over to the outbox sweep at once, not retry for seconds each.
 CELERY_BROKER_TRANSPORT_OPTIONS = {**CELERY_BROKER_TRANSPORT_OPTIONS, "max_retries": 0}

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from accounts.forms import InvitedPasswordResetForm
+from api.v1 import api
 from core.ratelimit import rate_limit
 from joins.urls import join_urlpatterns, request_urlpatterns
 from notifications import webhooks
@@ -78,6 +79,8 @@ urlpatterns = [
     path("request-seat/", include(request_urlpatterns)),
     path("shop/", include("shop.urls")),
     path("campus/", include("campus.urls")),
+    path("account/api/", include("api.urls")),
+    path("api/v1/", api.urls),
     path("webhooks/anymail/<slug:esp>/tracking/", webhooks.tracking, name="tracking_webhook"),
     path("admin/", admin.site.urls),
 ]

@@ -27,7 +27,7 @@ def test_a_buyer_who_is_no_agent_sees_orders_and_webhooks(client, group):
     buyer = factories.UserFactory()
     factories.make_order(seats=1, buyer=buyer, group=group)
     client.force_login(buyer)
-    assert tabs(client) == ["Orders", "Webhooks", "My training", "Shop"]
+    assert tabs(client) == ["Orders", "Webhooks", "API access", "My training", "Shop"]
 
 
 def test_an_agent_sees_orders_groups_join_links_seat_requests_and_webhooks(client, agent):
@@ -38,6 +38,7 @@ def test_an_agent_sees_orders_groups_join_links_seat_requests_and_webhooks(clien
         "Join links",
         "Seat requests",
         "Webhooks",
+        "API access",
         "My training",
         "Email alerts",
         "Shop",

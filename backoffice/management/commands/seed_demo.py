@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.models import User
+from core.signals import demo_seeded
 from groups.models import GroupMembership, PurchasingGroup
 from joins import services as join_services
 from orders.models import Product, PurchasingAgentAgreement, Store
@@ -17,7 +18,7 @@ from shop import services as order_services
 
 PASSWORD = "seatstore-demo"
 STORE_SLUG = "northwind-academy"
-ADMIN_APPS = ("accounts", "orders", "groups", "seats", "joins", "notifications", "webhooks")
+ADMIN_APPS = ("accounts", "orders", "groups", "seats", "joins", "notifications", "webhooks", "api")
 
 
 class Command(BaseCommand):
@@ -146,4 +147,8 @@ class Command(BaseCommand):
         for role, email in rows:
             self.stdout.write(f"  {role:<30} {email}")
         awaiting = Seat.objects.filter(status=Seat.Status.AWAITING).count()
-        self.stdout.write(f"  {awaiting} redemption emails wait in the outbox at /dev/outbox/\n")
+        self.stdout.write(f"  {awaiting} redemption emails wait in the outbox at /dev/outbox/")
+        for _receiver, lines in demo_seeded.send(sender=self.__class__):
+            for line in lines or ():
+                self.stdout.write(f"  {line}")
+        self.stdout.write("")
