@@ -1,9 +1,19 @@
 """Read queries the pages share. Capacity is always counted from seat rows at read time, never
 kept in a counter that could drift (IOMAD's 'used' counts did)."""
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from datetime import timedelta
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from orders.models import Order
 
 from .models import Seat
+
+# The seats an order's validity governs: the ones nobody holds yet.
+UNUSED = (Seat.Status.AVAILABLE, Seat.Status.AWAITING)
+# How long before its seats expire an order warns its agents.
+EXPIRY_WARNING_DAYS = 14
 
 # Counting the status column itself, which the (order, status) index holds, lets PostgreSQL
 # answer from the index alone; counting ids reads every seat row.
@@ -38,3 +48,29 @@ def annotate_status_counts(queryset: QuerySet, seat_fk: str = "order") -> QueryS
             for status in Seat.Status
         },
     )
+
+
+def orders_expiring_within(days: int) -> QuerySet[Order]:
+    """Paid orders whose unused seats stop being usable within ``days`` from now, and that still
+    have some: what to warn their agents about. Served by the validity index."""
+    now = timezone.now()
+    unused = Seat.objects.filter(order_id=OuterRef("pk"), status__in=UNUSED)
+    return Order.objects.filter(
+        status=Order.Status.PAID,
+        seats_valid_until__gt=now,
+        seats_valid_until__lte=now + timedelta(days=days),
+    ).filter(Exists(unused))
+
+
+def validity_warning(order: Order, unused: int) -> dict | None:
+    """What the order's pages say about its seat validity: ``expired`` or soon to be, with the
+    date, when ``unused`` seats are concerned; None otherwise. No query."""
+    until = order.seats_valid_until
+    if until is None or not unused or not order.is_paid:
+        return None
+    now = timezone.now()
+    if until <= now:
+        return {"expired": True, "until": until, "unused": unused}
+    if until <= now + timedelta(days=EXPIRY_WARNING_DAYS):
+        return {"expired": False, "until": until, "unused": unused, "days": (until - now).days}
+    return None
