@@ -28,6 +28,7 @@ from seats.models import ImportJob, Seat
 from .bulk import BulkResult, Progress, RecipientRow, RowError
 
 BACKGROUND_AFTER_SEATS = 200
+MAX_SELECTED = 10_000  # seats one action takes at a time: the selection waits in the session
 REPORT_EVERY = 25  # seats between two progress reports of a background job
 
 
@@ -83,7 +84,7 @@ ACTIONS = {
         SelectionAction(
             slug=ImportJob.Kind.EMAIL,
             catalog="email",
-            label="Email links to a list",
+            label="Email links",
             title="Email redemption links for the selected seats",
             touches="{seats} can be emailed a link, in this order, one per address.",
             done="Redemption links for {seats} are on their way.",

@@ -23,6 +23,7 @@ from imports import bulk, jobs
 from imports.selection import (
     ACTIONS,
     BACKGROUND_AFTER_SEATS,
+    MAX_SELECTED,
     Plan,
     SelectedSeat,
     SelectionAction,
@@ -63,10 +64,17 @@ def select(request, order_id: int):
     else:
         ticked = [value for value in request.POST.getlist("seat") if value.isdigit()]
         seats = seats.filter(pk__in=ticked)
-    seat_ids = list(seats.order_by("pk").values_list("pk", flat=True))
+    seat_ids = list(seats.order_by("pk").values_list("pk", flat=True)[: MAX_SELECTED + 1])
     back = _back(request, order)
     if not seat_ids:
         messages.error(request, "Select at least one seat, or every seat matching the filter.")
+        return redirect(back)
+    if len(seat_ids) > MAX_SELECTED:
+        messages.error(
+            request,
+            f"More than {MAX_SELECTED:,} seats match the filter; narrow it (by status or a "
+            "search) and act on them in parts.",
+        )
         return redirect(back)
     token = secrets.token_urlsafe(16)
     request.session[_session_key(order)] = {

@@ -141,16 +141,23 @@ def test_a_selection_is_the_agents_own(client, order, seats, other_agent):
     assert response.status_code == 404
 
 
-def test_seats_of_another_order_cannot_be_slipped_in(agent_client, agent, order, group):
-    other = factories.make_order(seats=1, group=factories.PurchasingGroupFactory())
-    url = select(agent_client, order, "cancel", [factories.make_seat(S.AWAITING, order=order)])
-    stranger = other.seats.get()
-    response = agent_client.post(
+def test_seats_of_another_order_cannot_be_slipped_in(agent_client, order, seats):
+    stranger = factories.make_seat(S.AWAITING)
+    url = select(agent_client, order, "cancel", [seats["awaiting"], stranger])
+    assert agent_client.get(url).context["selected"] == 1
+    only_theirs = agent_client.post(
         reverse("portal:select", args=[order.pk]), {"action": "cancel", "seat": [stranger.pk]}
     )
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("portal:order", args=[order.pk]))
-    assert url
+    assert only_theirs["Location"] == reverse("portal:order", args=[order.pk])
+    assert Seat.objects.get(pk=stranger.pk).status == S.AWAITING
+
+
+def test_too_big_a_selection_asks_to_narrow_it(agent_client, order, seats, monkeypatch):
+    monkeypatch.setattr("portal.views.selection.MAX_SELECTED", 3)
+    response = agent_client.post(
+        reverse("portal:select", args=[order.pk]), {"action": "cancel", "every": "1"}, follow=True
+    )
+    assert "More than 3 seats match the filter" in response.text
 
 
 def test_an_unknown_action_or_token_changes_nothing(agent_client, order, seats):
@@ -172,7 +179,7 @@ def test_confirmation_queries_do_not_grow_with_the_selection(
 
 
 def test_a_big_selection_runs_in_the_background_with_progress(
-    agent_client, agent, group, monkeypatch
+    agent_client, agent, group, monkeypatch, django_capture_on_commit_callbacks
 ):
     size = selection.BACKGROUND_AFTER_SEATS + 5
     order = factories.make_order(seats=size, buyer=agent, group=group)
@@ -181,21 +188,29 @@ def test_a_big_selection_runs_in_the_background_with_progress(
     url = select(agent_client, order, "cancel", every="1")
     assert agent_client.get(url).context["in_background"]
 
-    done = agent_client.post(url, follow=True)
-    assert "runs in the background" in done.text
-    job = ImportJob.objects.get(kind=ImportJob.Kind.CANCEL)
-    assert job.total_rows == size
-    assert "Cancel links of 205 seats: waiting to start" in done.text
-
     seen = []
     report = jobs.report
     monkeypatch.setattr(jobs, "report", lambda job_id, n: (seen.append(n), report(job_id, n)))
-    jobs.run_import(job.pk)
-    job.refresh_from_db()
-    assert job.status == ImportJob.Status.DONE, job.result
+    with django_capture_on_commit_callbacks(execute=True):  # the task, run eagerly on commit
+        done = agent_client.post(url, follow=True)
+    assert "runs in the background" in done.text
+
+    job = ImportJob.objects.get(kind=ImportJob.Kind.CANCEL)
+    assert (job.total_rows, job.status) == (size, ImportJob.Status.DONE), job.result
     assert job.result.startswith(f"The links of {size} seats were cancelled")
     assert seen[0] == 0 and seen[-1] == size and seen == sorted(seen) and len(seen) > 2
     assert not order.seats.exclude(status=S.AVAILABLE).exists()
     assert SeatEvent.objects.filter(action=SeatEvent.Action.CANCEL_REDEMPTION).count() == size
     page = agent_client.get(reverse("portal:order", args=[order.pk]))
     assert f"Cancel links of {size} seats finished" in page.text
+
+
+def test_the_order_page_shows_a_running_selection_jobs_progress(agent_client, agent, order, seats):
+    rows = [selection.SelectedSeat(seat=seats["awaiting"].pk, version=seats["awaiting"].version)]
+    job = jobs.start_import(
+        order=order, actor=agent, kind=ImportJob.Kind.CANCEL, rows=rows, enqueue=False
+    )
+    url = reverse("portal:order", args=[order.pk])
+    assert "Cancel links of 1 seat: waiting to start" in agent_client.get(url).text
+    jobs.report(job.pk, 1)
+    assert "Cancel links of 1 seat: 1 done" in agent_client.get(url).text
