@@ -185,15 +185,15 @@ class SelectedSeat:
 
 def apply_to_seats(
     *,
-    order: Order,
     actor: User,
     rows: list[SelectedSeat],
     action: SelectionAction,
     progress: Progress | None = None,
-    **unused,
+    **job,
 ) -> BulkResult:
     """Take each seat through the action's service, refused seats skipped with their reason.
-    Each seat is its own transaction (a savepoint inside a background job's)."""
+    Each seat is its own transaction (a savepoint inside a background job's). ``job`` is what an
+    import job passes beside (its order and line), which the seats already know."""
     service: Callable = action.action.service
     skipped = []
     for done, row in enumerate(rows, 1):
@@ -201,8 +201,6 @@ def apply_to_seats(
             service(seat=row.seat, actor=actor, expected_version=row.version)
         except SeatActionError as refusal:
             skipped.append(RowError(row.seat, refusal.message))
-        except Seat.DoesNotExist:
-            skipped.append(RowError(row.seat, "This seat no longer exists."))
         if progress is not None and (done % REPORT_EVERY == 0 or done == len(rows)):
             progress(done)
     return BulkResult(seats=len(rows) - len(skipped), skipped=tuple(skipped))

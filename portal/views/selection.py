@@ -175,7 +175,7 @@ def _apply(request, order, action: SelectionAction, touched: dict[int, int], for
     if len(rows) > BACKGROUND_AFTER_SEATS:
         jobs.start_import(order=order, actor=request.user, kind=action.slug, rows=rows)
         return _in_background(action, len(rows))
-    result = apply_to_seats(order=order, actor=request.user, rows=rows, action=action)
+    result = apply_to_seats(actor=request.user, rows=rows, action=action)
     return done_message(action, result)
 
 

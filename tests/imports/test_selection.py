@@ -64,7 +64,6 @@ def test_a_refused_seat_is_skipped_and_the_rest_done(order, seats):
     found = _plan(order)
     stale = selection.SelectedSeat(seat=seats["available"].pk, version=seats["available"].version)
     result = selection.apply_to_seats(
-        order=order,
         actor=order.buyer,
         rows=[*_rows(found.touched, found.touched), stale],
         action=CANCEL,
@@ -84,9 +83,7 @@ def test_two_bulk_cancels_on_overlapping_selections_cancel_each_seat_once():
     first, second = _rows(found.touched, ids[:5]), _rows(found.touched, ids[3:])
     results, refusals = race(
         [
-            lambda rows=rows: selection.apply_to_seats(
-                order=order, actor=order.buyer, rows=rows, action=CANCEL
-            )
+            lambda rows=rows: selection.apply_to_seats(actor=order.buyer, rows=rows, action=CANCEL)
             for rows in (first, second)
         ]
     ).settled()
