@@ -8,6 +8,7 @@ confirmation page records the version of each seat it said it would touch, and t
 on those seats at those versions only: a seat that changed after the agent read the page is
 skipped with its reason, never acted on twice."""
 
+import re
 import secrets
 
 from django.contrib import messages
@@ -62,8 +63,7 @@ def select(request, order_id: int):
     if request.POST.get("every"):
         seats = queries.filter_seats(seats, **SeatFilterForm(request.POST).filters())
     else:
-        ticked = [value for value in request.POST.getlist("seat") if value.isdigit()]
-        seats = seats.filter(pk__in=ticked)
+        seats = seats.filter(pk__in=_seat_ids(request.POST.getlist("seat")))
     seat_ids = list(seats.order_by("pk").values_list("pk", flat=True)[: MAX_SELECTED + 1])
     back = _back(request, order)
     if not seat_ids:
@@ -84,6 +84,12 @@ def select(request, order_id: int):
         "back": back,
     }
     return redirect("portal:selection", order.pk, token)
+
+
+def _seat_ids(values: list[str]) -> list[int]:
+    """The ticked seat numbers; anything else a client sends (a word, ``²``, a number beyond
+    any id) is no seat."""
+    return [int(value) for value in values if re.fullmatch(r"[0-9]{1,18}", value)]
 
 
 def _back(request, order) -> str:
@@ -122,7 +128,7 @@ def confirm(request, order_id: int, token: str):
         if done is None:
             return _page(request, order, action, stored, form)
         del request.session[_session_key(order)]
-        messages.success(request, done)
+        messages.add_message(request, *done)
         return redirect(stored["back"])
     return _page(request, order, action, stored, form)
 
@@ -164,7 +170,16 @@ def _reasons(found: Plan) -> list[tuple[str, int, list[int], int]]:
     ]
 
 
-def _apply(request, order, action: SelectionAction, touched: dict[int, int], form) -> str | None:
+Said = tuple[int, str]  # a message's level and text
+
+
+def _said(action: SelectionAction, result: bulk.BulkResult) -> Said:
+    """What was done; a warning when some seats were skipped."""
+    level = messages.WARNING if result.skipped else messages.SUCCESS
+    return level, done_message(action, result)
+
+
+def _apply(request, order, action: SelectionAction, touched: dict[int, int], form) -> Said | None:
     """Apply the action to the seats the confirmation page showed, now or in the background;
     returns what to tell the agent, or None when the addresses need correcting."""
     if not touched:
@@ -175,11 +190,10 @@ def _apply(request, order, action: SelectionAction, touched: dict[int, int], for
     if len(rows) > BACKGROUND_AFTER_SEATS:
         jobs.start_import(order=order, actor=request.user, kind=action.slug, rows=rows)
         return _in_background(action, len(rows))
-    result = apply_to_seats(actor=request.user, rows=rows, action=action)
-    return done_message(action, result)
+    return _said(action, apply_to_seats(actor=request.user, rows=rows, action=action))
 
 
-def _email_list(request, order, touched: dict[int, int], form) -> str | None:
+def _email_list(request, order, touched: dict[int, int], form) -> Said | None:
     if not form.is_valid():
         return None
     rows, seat_ids = form.rows, list(touched)
@@ -193,11 +207,11 @@ def _email_list(request, order, touched: dict[int, int], form) -> str | None:
     result = bulk.bulk_email_redemptions(
         order=order, actor=request.user, rows=rows, line=line, seat_ids=seat_ids
     )
-    return done_message(kind, result)
+    return _said(kind, result)
 
 
-def _in_background(action: SelectionAction, count: int) -> str:
-    return (
+def _in_background(action: SelectionAction, count: int) -> Said:
+    return messages.SUCCESS, (
         f"{action.label} for {seats_phrase(count)}: this runs in the background and the order "
         "page shows its progress. Nothing changes until every seat is done."
     )

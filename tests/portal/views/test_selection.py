@@ -152,6 +152,15 @@ def test_seats_of_another_order_cannot_be_slipped_in(agent_client, order, seats)
     assert Seat.objects.get(pk=stranger.pk).status == S.AWAITING
 
 
+@pytest.mark.parametrize("value", ["abc", "²", "-1", "1e3", "9" * 40, "", " 1"])
+def test_a_ticked_value_that_is_no_seat_selects_nothing(agent_client, order, value):
+    response = agent_client.post(
+        reverse("portal:select", args=[order.pk]), {"action": "cancel", "seat": [value]}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("portal:order", args=[order.pk])
+
+
 def test_too_big_a_selection_asks_to_narrow_it(agent_client, order, seats, monkeypatch):
     monkeypatch.setattr("portal.views.selection.MAX_SELECTED", 3)
     response = agent_client.post(
