@@ -185,7 +185,7 @@ def _apply(request, order, action: SelectionAction, touched: dict[int, int], for
     if not touched:
         raise SeatActionError("None of the selected seats can be changed by this action.")
     if action.emails_a_list:
-        return _email_list(request, order, touched, form)
+        return _email_list(request, order, action, touched, form)
     rows = [SelectedSeat(seat=seat, version=version) for seat, version in touched.items()]
     if len(rows) > BACKGROUND_AFTER_SEATS:
         jobs.start_import(order=order, actor=request.user, kind=action.slug, rows=rows)
@@ -193,21 +193,29 @@ def _apply(request, order, action: SelectionAction, touched: dict[int, int], for
     return _said(action, apply_to_seats(actor=request.user, rows=rows, action=action))
 
 
-def _email_list(request, order, touched: dict[int, int], form) -> Said | None:
+def _email_list(
+    request, order, action: SelectionAction, touched: dict[int, int], form
+) -> Said | None:
+    """The pasted addresses take the selection's available seats in order: the CSV email
+    import, limited to those seats."""
     if not form.is_valid():
         return None
     rows, seat_ids = form.rows, list(touched)
     line = email_line(order, seat_ids)
-    kind = ACTIONS["email"]
     if len(rows) > BACKGROUND_AFTER_SEATS:
         jobs.start_import(
-            order=order, actor=request.user, kind=kind.slug, rows=rows, line=line, seat_ids=seat_ids
+            order=order,
+            actor=request.user,
+            kind=action.slug,
+            rows=rows,
+            line=line,
+            seat_ids=seat_ids,
         )
-        return _in_background(kind, len(rows))
+        return _in_background(action, len(rows))
     result = bulk.bulk_email_redemptions(
         order=order, actor=request.user, rows=rows, line=line, seat_ids=seat_ids
     )
-    return _said(kind, result)
+    return _said(action, result)
 
 
 def _in_background(action: SelectionAction, count: int) -> Said:

@@ -3,12 +3,14 @@ takes each seat through its service at the version the plan saw."""
 
 import pytest
 
+from core.errors import SeatActionError
 from imports import jobs, selection
 from imports.bulk import RecipientRow, bulk_email_redemptions
 from seats.access import SeatAuthority
 from seats.actions import NOT_YOURS
 from seats.models import ImportJob, Seat, SeatEvent
 from seats.services import change_seat_owner_group
+from shop.services import create_order
 from tests import factories
 from tests.support.concurrency import race
 
@@ -118,3 +120,41 @@ def test_two_background_cancels_on_overlapping_selections_cancel_each_seat_once(
     assert sorted(error["row"] for job in finished for error in job.errors) == ids[2:4]
     cancelled = SeatEvent.objects.filter(action=SeatEvent.Action.CANCEL_REDEMPTION)
     assert sorted(cancelled.values_list("seat_id", flat=True)) == ids
+
+
+@pytest.mark.django_db
+def test_a_background_list_takes_only_the_selected_seats(order, agent):
+    chosen = list(order.seats.order_by("-pk").values_list("pk", flat=True)[:2])
+    rows = [
+        RecipientRow(row=1, email="ann@example.com"),
+        RecipientRow(row=2, email="bo@example.com"),
+    ]
+    job = jobs.start_import(
+        order=order,
+        actor=agent,
+        kind=ImportJob.Kind.EMAIL,
+        rows=rows,
+        line=selection.email_line(order, chosen),
+        seat_ids=chosen,
+        enqueue=False,
+    )
+    jobs.run_import(job.pk)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE, job.result
+    awaiting = order.seats.filter(status=Seat.Status.AWAITING).values_list("pk", flat=True)
+    assert sorted(awaiting) == sorted(chosen)
+
+
+@pytest.mark.django_db
+def test_a_list_is_one_courses(agent, group):
+    products = [factories.ProductFactory(store=group.store) for _ in range(2)]
+    order = create_order(
+        store=group.store, buyer=agent, items=[(p, 1) for p in products], owner_group=group
+    )
+    seat_ids = list(order.seats.values_list("pk", flat=True))
+    with pytest.raises(SeatActionError, match="The selected seats are of 2 courses"):
+        selection.email_line(order, seat_ids)
+    assert (
+        selection.email_line(order, seat_ids[:1]).pk
+        == order.seats.get(pk=seat_ids[0]).order_line_id
+    )
