@@ -1,12 +1,13 @@
 from django.urls import path
 
-from .views import bulk, groups, learner, orders, seat_actions, selection
+from .views import alerts, bulk, dashboards, groups, learner, orders, seat_actions, selection
 
 app_name = "portal"
 
 urlpatterns = [
     path("", learner.home, name="home"),
     path("training/", learner.training, name="training"),
+    path("alerts/", alerts.alert_preferences, name="alerts"),
     path("orders/", orders.order_list, name="orders"),
     path("orders/<int:order_id>/", orders.order_detail, name="order"),
     path("orders/<int:order_id>/seats.csv", orders.order_export, name="export"),
@@ -15,5 +16,7 @@ urlpatterns = [
     path("orders/<int:order_id>/selection/", selection.select, name="select"),
     path("orders/<int:order_id>/selection/<str:token>/", selection.confirm, name="selection"),
     path("seats/<int:seat_id>/<slug:action>/", seat_actions.seat_action, name="seat_action"),
+    path("orders/<int:order_id>/dashboard/", dashboards.order_dashboard, name="order_dashboard"),
     path("groups/", groups.group_list, name="groups"),
+    path("groups/<int:group_id>/dashboard/", dashboards.group_dashboard, name="group_dashboard"),
 ]

@@ -385,7 +385,11 @@ class ReturnRequest(models.Model):
                 name="one_pending_return_per_seat",
             ),
         ]
-        indexes = [models.Index(fields=["state", "created_at"], name="return_queue_idx")]
+        indexes = [
+            models.Index(fields=["state", "created_at"], name="return_queue_idx"),
+            # The weekly digest's returns decided in the past week.
+            models.Index(fields=["decided_at"], name="return_decided_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"Return of seat {self.seat_id} ({self.get_state_display()})"

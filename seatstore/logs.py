@@ -1,8 +1,10 @@
 """Log lines without secrets, and JSON log lines.
 
-Two of our URLs carry a bearer secret: an emailed redemption link (``/redeem/<token>/``) and a
-password link (``/account/password/reset/<uidb64>/<token>/``). Their pages swap the token for a
-session and redirect, but the first request line still reaches every log that records paths:
+Three of our URLs carry a bearer secret: an emailed redemption link (``/redeem/<token>/``), a
+password link (``/account/password/reset/<uidb64>/<token>/``) and an alert's unsubscribe link
+(``/alerts/unsubscribe/<token>/``, which can only switch that alert off). The first two pages
+swap the token for a session and redirect; the unsubscribe page takes a one-click POST from mail
+programs at the same address. Either way the first request line reaches every log of paths:
 gunicorn's access log (``seatstore.gunicorn_conf``), Django's request warnings, runserver's
 request lines. ``redact`` replaces the token, in plain and in percent-encoded paths (a ``next=``
 query string), wherever it appears in a line.
@@ -22,6 +24,7 @@ _SEGMENT = r"[^/?#&\s\"'\\%<>]+"
 _SECRET_PATHS = (
     # /redeem/<token>/, but not the pages after it (/redeem/claim/<id>/, /redeem/done/<id>/).
     re.compile(rf"({_SLASH}redeem{_SLASH})(?!(?:claim|done){_SLASH})({_SEGMENT})"),
+    re.compile(rf"({_SLASH}alerts{_SLASH}unsubscribe{_SLASH})({_SEGMENT})"),
     # /password/reset/<uidb64>/<token>/, but not Django's /password/reset/<uidb64>/set-password/.
     re.compile(
         rf"({_SLASH}password{_SLASH}reset{_SLASH}{_SEGMENT}{_SLASH})"

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from seatstore.logs import DJANGO_LOGGERS
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "seats",
     "campus",
     "imports",
+    "alerts",
     "notifications",
     "core",
     "accounts",
@@ -192,6 +194,11 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 30.0},
     "expire-redemptions": {"task": "seats.tasks.expire_redemptions", "schedule": 300.0},
     "remind-redemptions": {"task": "seats.tasks.remind_redemptions", "schedule": 3600.0},
+    # Once a week is enough; a second run in the same week sends nothing (alerts.digest).
+    "weekly-digest": {
+        "task": "alerts.tasks.send_weekly_digests",
+        "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
+    },
     # Also how soon an import whose worker died or whose message was lost runs again. A run that
     # waited out its turn (no worker was up) is dropped: each would queue every waiting job again.
     "requeue-stalled-imports": {
@@ -205,6 +212,8 @@ CELERY_BEAT_SCHEDULE = {
 CAMPUS_BACKEND = env("CAMPUS_BACKEND", "campus.client.LocalCampus")
 CAMPUS_BASE_URL = env("CAMPUS_BASE_URL", f"{SITE_URL}/campus").rstrip("/")
 CAMPUS_CALLBACK_SECRET = env("CAMPUS_CALLBACK_SECRET")  # signs Campus's progress callbacks
+# The weekly digest lists links unredeemed for more than this many days.
+ALERTS_STALE_LINK_DAYS = int(env("ALERTS_STALE_LINK_DAYS", "7"))
 
 # --- Logging -----------------------------------------------------------------------------------
 # One line per event with the request id; JSON in production for the log pipeline. Seat services

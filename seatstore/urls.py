@@ -71,6 +71,7 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("account/", include("portal.urls")),
     path("redeem/", include("seats.urls")),
+    path("alerts/", include("alerts.urls")),
     path("shop/", include("shop.urls")),
     path("campus/", include("campus.urls")),
     path("webhooks/anymail/<slug:esp>/tracking/", webhooks.tracking, name="tracking_webhook"),

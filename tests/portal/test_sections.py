@@ -31,7 +31,7 @@ def test_a_buyer_who_is_no_agent_sees_orders_only(client, group):
 
 def test_an_agent_sees_orders_and_groups(client, agent):
     client.force_login(agent)
-    assert tabs(client) == ["Orders", "Groups", "My training", "Shop"]
+    assert tabs(client) == ["Orders", "Groups", "My training", "Email alerts", "Shop"]
 
 
 @pytest.mark.django_db

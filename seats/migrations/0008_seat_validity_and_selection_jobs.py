@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('seats', '0006_seatevent_correct_recipient'),
+        ('seats', '0007_return_decided_index'),
     ]
 
     operations = [
