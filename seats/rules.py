@@ -66,7 +66,7 @@ def order_paid(order: Order) -> str | None:
 
 
 def order_valid(order: Order) -> str | None:
-    """Unused seats stop being usable when the order's validity ends (docs/decisions/0008);
+    """Unused seats stop being usable when the order's validity ends (docs/decisions/0009);
     the seats already held stay with their learners, so only the actions that hand a seat out
     (or take it, for a recipient) ask."""
     until = order.seats_valid_until

@@ -74,3 +74,15 @@ def validity_warning(order: Order, unused: int) -> dict | None:
     if until <= now + timedelta(days=EXPIRY_WARNING_DAYS):
         return {"expired": False, "until": until, "unused": unused, "days": (until - now).days}
     return None
+
+
+def seats_to_hand_out(*, group_id: int, product_id: int) -> QuerySet[Seat]:
+    """The available seats of a group's paid bulk orders for a product, oldest first: the pool a
+    join link or an approved seat request takes from (the assignment's rules check each again)."""
+    return Seat.objects.filter(
+        owner_group_id=group_id,
+        order_line__product_id=product_id,
+        status=Seat.Status.AVAILABLE,
+        order__status=Order.Status.PAID,
+        order__kind=Order.Kind.BULK,
+    ).order_by("pk")

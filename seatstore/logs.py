@@ -1,8 +1,9 @@
 """Log lines without secrets, and JSON log lines.
 
-Three of our URLs carry a bearer secret: an emailed redemption link (``/redeem/<token>/``), a
+Our URLs that carry a bearer secret: an emailed redemption link (``/redeem/<token>/``), a
+shared join link (``/join/<token>/``) or request link (``/request-seat/link/<token>/``), a
 password link (``/account/password/reset/<uidb64>/<token>/``) and an alert's unsubscribe link
-(``/alerts/unsubscribe/<token>/``, which can only switch that alert off). The first two pages
+(``/alerts/unsubscribe/<token>/``, which can only switch that alert off). Most of their pages
 swap the token for a session and redirect; the unsubscribe page takes a one-click POST from mail
 programs at the same address. Either way the first request line reaches every log of paths:
 gunicorn's access log (``seatstore.gunicorn_conf``), Django's request warnings, runserver's
@@ -25,6 +26,10 @@ _SECRET_PATHS = (
     # /redeem/<token>/, but not the pages after it (/redeem/claim/<id>/, /redeem/done/<id>/).
     re.compile(rf"({_SLASH}redeem{_SLASH})(?!(?:claim|done){_SLASH})({_SEGMENT})"),
     re.compile(rf"({_SLASH}alerts{_SLASH}unsubscribe{_SLASH})({_SEGMENT})"),
+    # /join/<token>/, but not the page after it (/join/claim/<id>/).
+    re.compile(rf"({_SLASH}join{_SLASH})(?!claim{_SLASH})({_SEGMENT})"),
+    # /request-seat/link/<token>/.
+    re.compile(rf"({_SLASH}request-seat{_SLASH}link{_SLASH})({_SEGMENT})"),
     # /password/reset/<uidb64>/<token>/, but not Django's /password/reset/<uidb64>/set-password/.
     re.compile(
         rf"({_SLASH}password{_SLASH}reset{_SLASH}{_SEGMENT}{_SLASH})"

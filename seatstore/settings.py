@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "campus",
     "imports",
     "alerts",
+    "joins",
     "notifications",
     "core",
     "accounts",

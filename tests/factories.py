@@ -176,3 +176,24 @@ def set_validity(order: Order, *, days: float) -> Order:
     Order.objects.filter(pk=order.pk).update(seats_valid_until=until)
     order.refresh_from_db()
     return order
+
+
+def make_join_link(order: Order, *, cap: int = 10, days: int = 14, allowed_domains: str = ""):
+    """A join link to the seats of ``order``'s group and course, made by its buyer: (link,
+    token)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from joins.services import create_join_link
+    from joins.tokens import token_for
+
+    link = create_join_link(
+        actor=order.buyer,
+        group=order.owner_group,
+        product=order.lines.get().product,
+        cap=cap,
+        expires_at=timezone.now() + timedelta(days=days),
+        allowed_domains=allowed_domains,
+    )
+    return link, token_for(link.token_nonce)

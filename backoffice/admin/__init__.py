@@ -2,6 +2,6 @@
 returns queue, enrollments and Campus events, the records the services leave behind. Django
 imports this module of every installed app; importing the topics registers them."""
 
-from . import accounts, campus, groups, orders, records, returns, seat
+from . import accounts, campus, groups, joins, orders, records, returns, seat
 
-__all__ = ["accounts", "campus", "groups", "orders", "records", "returns", "seat"]
+__all__ = ["accounts", "campus", "groups", "joins", "orders", "records", "returns", "seat"]

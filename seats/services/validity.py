@@ -1,4 +1,4 @@
-"""How long an order's unused seats can be handed out (docs/decisions/0008): a store admin
+"""How long an order's unused seats can be handed out (docs/decisions/0009): a store admin
 extends it; the rule that refuses an expired order's seats is ``rules.order_valid``."""
 
 from datetime import datetime

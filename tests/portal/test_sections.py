@@ -1,5 +1,6 @@
 """The navigation offers each person the sections they have something in: Orders to buyers and
-agents, Groups to agents, My training and Shop to everyone signed in."""
+agents, Groups, Join links and Seat requests to agents, My training and Shop to everyone signed
+in."""
 
 import re
 
@@ -29,9 +30,17 @@ def test_a_buyer_who_is_no_agent_sees_orders_only(client, group):
     assert tabs(client) == ["Orders", "My training", "Shop"]
 
 
-def test_an_agent_sees_orders_and_groups(client, agent):
+def test_an_agent_sees_orders_groups_join_links_and_seat_requests(client, agent):
     client.force_login(agent)
-    assert tabs(client) == ["Orders", "Groups", "My training", "Email alerts", "Shop"]
+    assert tabs(client) == [
+        "Orders",
+        "Groups",
+        "Join links",
+        "Seat requests",
+        "My training",
+        "Email alerts",
+        "Shop",
+    ]
 
 
 @pytest.mark.django_db

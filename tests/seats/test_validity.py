@@ -1,4 +1,4 @@
-"""Seat validity (docs/decisions/0008): an order's unused seats stop being usable when its
+"""Seat validity (docs/decisions/0009): an order's unused seats stop being usable when its
 validity ends, by one rule the services, the pages, the imports and redemption all consult;
 held seats stay with their learners; a store admin extends it."""
 
