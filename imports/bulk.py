@@ -18,7 +18,7 @@ row fails, nothing is applied. The one-active-enrollment constraint is the datab
 """
 
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from functools import wraps
 
@@ -84,6 +84,7 @@ class BulkRefused(SeatActionError):
 class BulkResult:
     seats: int
     invited: int = 0
+    skipped: tuple[RowError, ...] = ()  # seats of a selection left alone, and why
 
 
 def _refusing_races(func: Callable) -> Callable:
@@ -120,19 +121,27 @@ def order_line(order: Order, line: OrderLine | None = None) -> OrderLine:
     return found[0]
 
 
-def available_seats(actor: User, line: OrderLine) -> QuerySet[Seat]:
-    """The available seats of a line that the actor may hand out."""
-    return access.seats_managed_by(actor).filter(order_line=line, status=Seat.Status.AVAILABLE)
+def available_seats(
+    actor: User, line: OrderLine, seat_ids: Collection[int] | None = None
+) -> QuerySet[Seat]:
+    """The available seats of a line that the actor may hand out; of ``seat_ids`` only, when
+    given (the seats selected on the order page)."""
+    seats = access.seats_managed_by(actor).filter(order_line=line, status=Seat.Status.AVAILABLE)
+    return seats if seat_ids is None else seats.filter(pk__in=list(seat_ids))
 
 
 def _lock_seats(
-    order: Order, actor: User, line: OrderLine | None, rows: Sequence
+    order: Order,
+    actor: User,
+    line: OrderLine | None,
+    rows: Sequence,
+    seat_ids: Collection[int] | None = None,
 ) -> tuple[OrderLine, list[int]]:
     """Inside the caller's transaction: the line, and up to one locked available seat per row,
     lowest ids first. Seats another action holds are skipped rather than waited for."""
     line = order_line(order, line)
     seat_ids = list(
-        available_seats(actor, line)
+        available_seats(actor, line, seat_ids)
         .select_for_update(skip_locked=True, of=("self",))
         .order_by("pk")
         .values_list("pk", flat=True)[: len(rows)]
@@ -162,9 +171,14 @@ def _email_problems(rows: Sequence[AssignRow | RecipientRow]) -> tuple[list[RowE
 
 
 def _common_problems(
-    line: OrderLine, rows: Sequence[AssignRow | RecipientRow], *, available: int
+    line: OrderLine,
+    rows: Sequence[AssignRow | RecipientRow],
+    *,
+    available: int,
+    selected: bool = False,
 ) -> list[RowError]:
-    """What both imports check: the order's rules, addresses, enrollments, enough seats."""
+    """What both imports check: the order's rules, addresses, enrollments, enough seats (of
+    those the agent ``selected`` on the order page, for a pasted list)."""
     if not rows:
         return [RowError(None, "The file has no rows to import.")]
     errors = []
@@ -177,17 +191,26 @@ def _common_problems(
         for email, problem in data_rules.enrollment_problems(product, first_row).items()
     ]
     if len(rows) > available:
-        first, last = rows[available].row, rows[-1].row
-        left_out = f"row {last}" if first == last else f"rows {first} to {last}"
-        errors.append(
-            RowError(
-                None,
-                f"The file has {len(rows)} rows but only {available} seats of {product} in "
-                f"{order.number} are available for you to hand out, so {left_out} would get "
-                "no seat.",
-            )
-        )
+        errors.append(RowError(None, _too_few_seats(line, rows, available, selected=selected)))
     return errors
+
+
+def _too_few_seats(line: OrderLine, rows: Sequence, available: int, *, selected: bool) -> str:
+    first, last = rows[available].row, rows[-1].row
+    if selected:
+        left_out = f"address {last}" if first == last else f"addresses {first} to {last}"
+        return (
+            f"The list has {len(rows)} addresses but only {available} of the selected seats "
+            f"can be emailed a link, so {left_out} would get no seat. Select more available "
+            "seats, or shorten the list."
+        )
+    left_out = f"row {last}" if first == last else f"rows {first} to {last}"
+    seats = f"{available} seat{'' if available == 1 else 's'}"
+    return (
+        f"The file has {len(rows)} rows but only {seats} of {line.product} in "
+        f"{line.order.number} {'is' if available == 1 else 'are'} available for you to hand "
+        f"out, so {left_out} would get no seat."
+    )
 
 
 def _assign_problems(
@@ -200,9 +223,9 @@ def _assign_problems(
 
 
 def _email_link_problems(
-    line: OrderLine, rows: Sequence[RecipientRow], *, available: int
+    line: OrderLine, rows: Sequence[RecipientRow], *, available: int, selected: bool = False
 ) -> list[RowError]:
-    errors = _common_problems(line, rows, available=available)
+    errors = _common_problems(line, rows, available=available, selected=selected)
     errors += [
         RowError(row.row, problem)
         for row in rows
@@ -225,11 +248,17 @@ def validate_bulk_assign(
 
 
 def validate_bulk_email(
-    *, order: Order, actor: User, rows: Sequence[RecipientRow], line: OrderLine | None = None
+    *,
+    order: Order,
+    actor: User,
+    rows: Sequence[RecipientRow],
+    line: OrderLine | None = None,
+    seat_ids: Collection[int] | None = None,
 ) -> list[RowError]:
     """Every problem that would stop ``bulk_email_redemptions``."""
     line = order_line(order, line)
-    return _email_link_problems(line, rows, available=available_seats(actor, line).count())
+    available = available_seats(actor, line, seat_ids).count()
+    return _email_link_problems(line, rows, available=available, selected=seat_ids is not None)
 
 
 # --- Apply ---------------------------------------------------------------------------------------
@@ -341,11 +370,13 @@ def bulk_assign(
     actor: User,
     rows: Sequence[AssignRow],
     line: OrderLine | None = None,
+    seat_ids: Collection[int] | None = None,
     progress: Progress | None = None,
 ) -> BulkResult:
-    """Assign one available seat of the line to each row's learner, all or nothing."""
+    """Assign one available seat of the line (of ``seat_ids``, when given) to each row's
+    learner, all or nothing."""
     with transaction.atomic():
-        line, seat_ids = _lock_seats(order, actor, line, rows)
+        line, seat_ids = _lock_seats(order, actor, line, rows, seat_ids)
         product = line.product
         questions = questions_for(product)
         _refuse(_assign_problems(line, rows, questions, available=len(seat_ids)))
@@ -402,12 +433,15 @@ def bulk_email_redemptions(
     actor: User,
     rows: Sequence[RecipientRow],
     line: OrderLine | None = None,
+    seat_ids: Collection[int] | None = None,
     progress: Progress | None = None,
 ) -> BulkResult:
-    """Email a redemption link for one available seat of the line to each row, all or nothing."""
+    """Email a redemption link for one available seat of the line (of ``seat_ids``, when
+    given) to each row, all or nothing."""
     with transaction.atomic():
-        line, seat_ids = _lock_seats(order, actor, line, rows)
-        _refuse(_email_link_problems(line, rows, available=len(seat_ids)))
+        selected = seat_ids is not None
+        line, seat_ids = _lock_seats(order, actor, line, rows, seat_ids)
+        _refuse(_email_link_problems(line, rows, available=len(seat_ids), selected=selected))
         now = timezone.now()
         lifetime = line.order.store.redemption_link_lifetime_days
 

@@ -1,4 +1,5 @@
-"""Imports too big to apply within a request, applied by a background task.
+"""Imports too big to apply within a request, applied by a background task; and, the same way,
+actions on more seats selected on the order page than a request should take (``selection``).
 
 ``start_import`` checks the rows exactly as the synchronous import does and refuses with every
 row problem; otherwise it saves the rows in an ``ImportJob`` and queues the task once the job is
@@ -17,6 +18,7 @@ is visible to the order page before it commits.
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
+from functools import partial
 
 from django.core.cache import cache
 from django.db import transaction
@@ -28,7 +30,7 @@ from core.sessions import end_with_its_process
 from orders.models import Order, OrderLine
 from seats.models import ImportJob
 
-from . import bulk
+from . import bulk, selection
 
 logger = logging.getLogger("seats")
 
@@ -49,6 +51,21 @@ class ImportKind:
     apply: Callable[..., bulk.BulkResult]
     done: Callable[[bulk.BulkResult], str]
     noun: str  # "learners": what the rows are
+    needs_line: bool = True  # its rows are of one course (a selection's may be of several)
+
+
+def _selection_kind(kind: ImportJob.Kind) -> ImportKind:
+    """A background job of an action on seats selected on the order page: the plan was checked
+    on its confirmation page; each seat is checked again by its service."""
+    action = selection.ACTIONS[kind]
+    return ImportKind(
+        row_type=selection.SelectedSeat,
+        validate=lambda **kwargs: [],
+        apply=partial(selection.apply_to_seats, action=action),
+        done=partial(selection.done_message, action),
+        noun="seats",
+        needs_line=False,
+    )
 
 
 KINDS = {
@@ -72,6 +89,7 @@ KINDS = {
         ),
         noun="recipients",
     ),
+    **{kind: _selection_kind(kind) for kind in ImportJob.SELECTION},
 }
 
 
@@ -95,17 +113,22 @@ def start_import(
     kind: str,
     rows: list,
     line: OrderLine | None = None,
+    seat_ids: list[int] | None = None,
     enqueue: bool = True,
 ) -> ImportJob:
     """Check the rows, then save them as a queued job and queue its task once committed.
     Refuses with ``BulkRefused`` (every row problem) as the synchronous import does, and with
-    ``SeatActionError`` when the course is not clear. ``enqueue=False`` leaves the job for the
-    caller to run (the benchmark times ``run_import`` in-process)."""
+    ``SeatActionError`` when the course is not clear. ``seat_ids`` limits the seats the rows
+    may take to those selected. ``enqueue=False`` leaves the job for the caller to run (the
+    benchmark times ``run_import`` in-process)."""
     import_kind = KINDS[ImportJob.Kind(kind)]
-    line = bulk.order_line(order, line)
-    errors = import_kind.validate(order=order, actor=actor, rows=rows, line=line)
-    if errors:
-        raise bulk.BulkRefused(errors)
+    if import_kind.needs_line:
+        line = bulk.order_line(order, line)
+        errors = import_kind.validate(
+            order=order, actor=actor, rows=rows, line=line, **_limited_to(seat_ids)
+        )
+        if errors:
+            raise bulk.BulkRefused(errors)
     job = ImportJob.objects.create(
         order=order,
         line=line,
@@ -113,10 +136,17 @@ def start_import(
         kind=kind,
         total_rows=len(rows),
         rows=[asdict(row) for row in rows],
+        seat_ids=seat_ids or [],
     )
     if enqueue:
         transaction.on_commit(lambda: _queue(job.pk))
     return job
+
+
+def _limited_to(seat_ids: list[int] | None) -> dict:
+    """The ``seat_ids`` argument of the apply, given only for selected seats: the CSV assign
+    import has no selection."""
+    return {"seat_ids": seat_ids} if seat_ids else {}
 
 
 def _queue(job_id: int, *, fail_unqueued: bool = True) -> bool:
@@ -217,6 +247,7 @@ def _apply(job: ImportJob) -> None:
                 rows=[import_kind.row_type(**row) for row in job.rows],
                 line=job.line,
                 progress=lambda done: report(job.pk, done),
+                **_limited_to(job.seat_ids),
             )
     except bulk.BulkRefused as refused:
         errors = refused.errors
@@ -232,6 +263,7 @@ def _apply(job: ImportJob) -> None:
         )
     else:
         status, message = ImportJob.Status.DONE, import_kind.done(result)
+        errors = result.skipped
     job.status, job.result, job.finished_at = status, message, timezone.now()
     job.errors = [asdict(error) for error in errors]
     job.save(update_fields=["status", "result", "errors", "finished_at"])

@@ -1,5 +1,6 @@
 """The store side: stores and their policies, products, agreements, orders, refunds."""
 
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -49,6 +50,12 @@ class Store(models.Model):
         default=7, help_text="Days between reminders for an unredeemed link; 0 sends none."
     )
     max_reminders = models.PositiveSmallIntegerField(default=3)
+    seat_validity_days = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Days from payment during which an order's unused seats can be handed out; "
+        "blank means for ever. Seats already assigned stay with their learners.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -57,10 +64,20 @@ class Store(models.Model):
                 condition=Q(redemption_link_lifetime_days__gte=1),
                 name="store_link_lifetime_positive",
             ),
+            models.CheckConstraint(
+                condition=Q(seat_validity_days__isnull=True) | Q(seat_validity_days__gte=1),
+                name="store_seat_validity_positive",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def seats_valid_until(self, paid_at: datetime) -> datetime | None:
+        """When the unused seats of an order paid at ``paid_at`` stop being usable (None: never)."""
+        if self.seat_validity_days is None:
+            return None
+        return paid_at + timedelta(days=self.seat_validity_days)
 
     @property
     def is_wholesale(self) -> bool:
@@ -170,10 +187,21 @@ class Order(models.Model):
     )
     placed_at = models.DateTimeField(default=timezone.now)
     paid_at = models.DateTimeField(null=True, blank=True)
+    seats_valid_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set on payment from the store's seat validity; after it, unused seats can no "
+        "longer be handed out or redeemed. Empty: for ever. An admin extends it.",
+    )
 
     class Meta:
         ordering = ["-placed_at", "-id"]
         indexes = [
+            models.Index(
+                fields=["seats_valid_until"],
+                condition=Q(seats_valid_until__isnull=False),
+                name="order_seats_valid_until_idx",
+            ),
             models.Index(fields=["buyer", "-placed_at"], name="order_buyer_placed_idx"),
             models.Index(fields=["store", "status", "-placed_at"], name="order_store_status_idx"),
         ]

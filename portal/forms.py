@@ -8,6 +8,8 @@ from imports.csv_files import (
     MAX_UPLOAD_BYTES,
     CsvRefused,
 )
+from imports.selection import recipients
+from seats.data_rules import MESSAGE_MAX_LENGTH
 from seats.models import Seat
 
 
@@ -59,6 +61,33 @@ class BulkUploadForm(forms.Form):
                 self.parsed = self.parse(data["file"], data["line"])
             except CsvRefused as refused:
                 self.add_error("file", refused.message)
+        return data
+
+
+class RecipientsForm(forms.Form):
+    """The addresses a list of links goes to, pasted; ``rows`` once valid. Each address is
+    checked by the bulk import's rules when the links are sent."""
+
+    addresses = forms.CharField(
+        label="Email addresses",
+        widget=forms.Textarea(attrs={"rows": 8, "autocomplete": "off", "spellcheck": "false"}),
+        help_text="One per line, or separated by commas. Each gets one of the seats above, in "
+        "that order.",
+        max_length=MAX_ROWS * 320,
+    )
+    message = forms.CharField(
+        label="Message",
+        required=False,
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Shown to every recipient in the email, above the link.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        self.rows = recipients(data.get("addresses", ""), message=data.get("message", ""))
+        if "addresses" in data and not self.rows:
+            self.add_error("addresses", "Paste at least one email address.")
         return data
 
 

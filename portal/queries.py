@@ -31,11 +31,16 @@ def order_seats(user, order: Order) -> QuerySet[Seat]:
 
 
 def seat_page(seats: QuerySet[Seat], *, status: str = "", search: str = "") -> QuerySet[Seat]:
-    """Seats filtered for the order page's table, with what each row shows. Every word of the
-    search must match the learner's name or email, or the recipient of the seat's live link."""
+    """Seats filtered for the order page's table, with what each row shows."""
+    return with_details(filter_seats(seats, status=status, search=search).order_by("pk"))
+
+
+def filter_seats(seats: QuerySet[Seat], *, status: str = "", search: str = "") -> QuerySet[Seat]:
+    """The order page's filter: every word of the search must match the learner's name or
+    email, or the recipient of the seat's live link."""
     if status:
         seats = seats.filter(status=status)
-    return with_details(search_seats(seats, search).order_by("pk"))
+    return search_seats(seats, search)
 
 
 # What a seat's row shows; joined, or prefetched in one query for the whole page. The course

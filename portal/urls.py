@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import alerts, bulk, dashboards, groups, learner, orders, seat_actions, webhooks
+from .views import (
+    alerts,
+    bulk,
+    dashboards,
+    groups,
+    learner,
+    orders,
+    seat_actions,
+    selection,
+    webhooks,
+)
 
 app_name = "portal"
 
@@ -13,6 +23,8 @@ urlpatterns = [
     path("orders/<int:order_id>/seats.csv", orders.order_export, name="export"),
     path("orders/<int:order_id>/bulk/<slug:kind>/", bulk.bulk_upload, name="bulk"),
     path("orders/<int:order_id>/bulk/<slug:kind>/apply/", bulk.bulk_apply, name="bulk_apply"),
+    path("orders/<int:order_id>/selection/", selection.select, name="select"),
+    path("orders/<int:order_id>/selection/<str:token>/", selection.confirm, name="selection"),
     path("seats/<int:seat_id>/<slug:action>/", seat_actions.seat_action, name="seat_action"),
     path("orders/<int:order_id>/dashboard/", dashboards.order_dashboard, name="order_dashboard"),
     path("groups/", groups.group_list, name="groups"),

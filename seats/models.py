@@ -416,6 +416,7 @@ class SeatEvent(models.Model):
         PROGRESS = "progress", "Course progress"
         CORRECT_RECIPIENT = "correct_recipient", "Recipient's address corrected"
         BOUNCE = "bounce", "Redemption link bounced"
+        EXTEND_VALIDITY = "extend_validity", "Validity extended"
 
     seat = models.ForeignKey(Seat, on_delete=models.PROTECT, related_name="events")
     action = models.CharField(max_length=30, choices=Action.choices)
@@ -441,7 +442,8 @@ class SeatEvent(models.Model):
 
 
 class ImportJob(models.Model):
-    """A CSV import too big to apply within a request, applied by a background task. The rows
+    """A CSV import, or an action on seats selected on the order page, too big to apply within a
+    request, applied by a background task. The rows
     wait here, already checked once; the task checks them again when it applies them, all or
     nothing. Progress while it runs lives in the cache (the row's own updates are invisible
     until the import commits)."""
@@ -449,6 +451,12 @@ class ImportJob(models.Model):
     class Kind(models.TextChoices):
         ASSIGN = "assign", "Assign seats"
         EMAIL = "email", "Email redemption links"
+        RESEND = "resend", "Resend links"
+        CANCEL = "cancel", "Cancel links"
+        UNASSIGN = "unassign", "Unassign seats"
+
+    # Kinds that act on seats the agent selected on the order page, one at a time.
+    SELECTION = (Kind.RESEND, Kind.CANCEL, Kind.UNASSIGN)
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -467,6 +475,12 @@ class ImportJob(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     total_rows = models.PositiveIntegerField()
     rows = models.JSONField(default=list, help_text="The parsed rows, as the preview showed them.")
+    seat_ids = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The seats selected on the order page that emailed links may go to; empty for "
+        "a CSV file, whose links go to any available seat of the course.",
+    )
     result = models.TextField(blank=True, help_text="What was applied, or why nothing was.")
     errors = models.JSONField(default=list, blank=True, help_text="Row problems, when refused.")
     created_at = models.DateTimeField(default=timezone.now)

@@ -13,6 +13,8 @@ in ``seats.data_rules``, which the services, the forms and the bulk imports shar
 
 from collections.abc import Callable
 
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
 from django_fsm import can_proceed
 
 from orders.models import Order
@@ -63,9 +65,23 @@ def order_paid(order: Order) -> str | None:
     return None
 
 
+def order_valid(order: Order) -> str | None:
+    """Unused seats stop being usable when the order's validity ends (docs/decisions/0011);
+    the seats already held stay with their learners, so only the actions that hand a seat out
+    (or take it, for a recipient) ask."""
+    until = order.seats_valid_until
+    if until is None or timezone.now() < until:
+        return None
+    return (
+        f"Seats of order {order.number} expired on "
+        f"{format_date(timezone.localtime(until), 'j F Y')}; ask the store to extend them."
+    )
+
+
 def order_problems(order: Order) -> list[str]:
     """Why no seat of this order can be handed out now (the bulk imports' first check)."""
-    return [problem for rule in (order_hands_out, order_paid) if (problem := rule(order))]
+    rules = (order_hands_out, order_paid, order_valid)
+    return [problem for rule in rules if (problem := rule(order))]
 
 
 def state_allows(action: Action) -> Rule:
@@ -94,6 +110,10 @@ def retail(seat: Seat) -> str | None:
 
 def paid(seat: Seat) -> str | None:
     return order_paid(seat.order)
+
+
+def valid(seat: Seat) -> str | None:
+    return order_valid(seat.order)
 
 
 def no_return_pending(seat: Seat) -> str | None:
@@ -132,13 +152,13 @@ def group_movable(seat: Seat) -> str | None:
 
 
 CHECKS: dict[Action, tuple[Rule, ...]] = {
-    "assign": (state_allows("assign"), hands_out, paid),
-    "enroll_buyer": (state_allows("assign"), retail, paid),
-    "email_redemption": (state_allows("email_redemption"), hands_out, paid),
-    "resend": (state_allows("resend"), hands_out),
-    "correct_recipient": (state_allows("correct_recipient"), hands_out),
+    "assign": (state_allows("assign"), hands_out, paid, valid),
+    "enroll_buyer": (state_allows("assign"), retail, paid, valid),
+    "email_redemption": (state_allows("email_redemption"), hands_out, paid, valid),
+    "resend": (state_allows("resend"), hands_out, valid),
+    "correct_recipient": (state_allows("correct_recipient"), hands_out, valid),
     "cancel_redemption": (state_allows("cancel_redemption"), hands_out),
-    "redeem": (state_allows("redeem"), paid),
+    "redeem": (state_allows("redeem"), paid, valid),
     "expire": (state_allows("expire"),),
     "unassign": (no_return_pending, state_allows("unassign"), hands_out, learner_not_started),
     "transfer": (no_return_pending, state_allows("transfer"), hands_out, learner_not_started),

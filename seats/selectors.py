@@ -1,11 +1,19 @@
 """Read queries the pages share. Capacity is always counted from seat rows at read time, never
 kept in a counter that could drift (IOMAD's 'used' counts did)."""
 
+from datetime import timedelta
+
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from orders.models import Order
 
 from .models import Redemption, Seat
+
+# The seats an order's validity governs: the ones nobody holds yet.
+UNUSED = (Seat.Status.AVAILABLE, Seat.Status.AWAITING)
+# How long before its seats expire an order warns its agents.
+EXPIRY_WARNING_DAYS = 14
 
 # Counting the status column itself, which the (order, status) index holds, lets PostgreSQL
 # answer from the index alone; counting ids reads every seat row.
@@ -42,16 +50,51 @@ def annotate_status_counts(queryset: QuerySet, seat_fk: str = "order") -> QueryS
     )
 
 
+def orders_expiring_within(days: int) -> QuerySet[Order]:
+    """Paid orders whose unused seats stop being usable within ``days`` from now, and that still
+    have some: what to warn their agents about. Served by the validity index."""
+    now = timezone.now()
+    unused = Seat.objects.filter(order_id=OuterRef("pk"), status__in=UNUSED)
+    return Order.objects.filter(
+        status=Order.Status.PAID,
+        seats_valid_until__gt=now,
+        seats_valid_until__lte=now + timedelta(days=days),
+    ).filter(Exists(unused))
+
+
+def validity_warning(order: Order, unused: int) -> dict | None:
+    """What the order's pages say about its seat validity: ``expired`` or soon to be, with the
+    date, when ``unused`` seats are concerned; None otherwise. No query."""
+    until = order.seats_valid_until
+    if until is None or not unused or not order.is_paid:
+        return None
+    now = timezone.now()
+    if until <= now:
+        return {"expired": True, "until": until, "unused": unused}
+    if until <= now + timedelta(days=EXPIRY_WARNING_DAYS):
+        return {"expired": False, "until": until, "unused": unused, "days": (until - now).days}
+    return None
+
+
 def seats_to_hand_out(*, group_id: int, product_id: int) -> QuerySet[Seat]:
     """The available seats of a group's paid bulk orders for a product, oldest first: the pool a
-    join link or an approved seat request takes from (the assignment's rules check each again)."""
-    return Seat.objects.filter(
-        owner_group_id=group_id,
-        order_line__product_id=product_id,
-        status=Seat.Status.AVAILABLE,
-        order__status=Order.Status.PAID,
-        order__kind=Order.Kind.BULK,
-    ).order_by("pk")
+    join link or an approved seat request takes from (the assignment's rules check each again,
+    ``rules.order_valid`` among them: an expired order's seats are left out here so that a claim
+    takes a seat that can be handed out)."""
+    return (
+        Seat.objects.filter(
+            owner_group_id=group_id,
+            order_line__product_id=product_id,
+            status=Seat.Status.AVAILABLE,
+            order__status=Order.Status.PAID,
+            order__kind=Order.Kind.BULK,
+        )
+        .filter(
+            Q(order__seats_valid_until__isnull=True)
+            | Q(order__seats_valid_until__gt=timezone.now())
+        )
+        .order_by("pk")
+    )
 
 
 def search_seats(seats: QuerySet[Seat], search: str) -> QuerySet[Seat]:

@@ -21,8 +21,9 @@ from accounts.models import User
 from core.errors import SeatActionError
 from core.ratelimit import rate_limit
 
+from . import rules
 from .forms import SupplementalAnswersForm
-from .models import Redemption, Seat
+from .models import Redemption, Seat, SeatEvent
 from .services._base import questions_for
 from .services.redemption import (
     LinkError,
@@ -82,6 +83,8 @@ def claim(request: HttpRequest, redemption_id: int) -> HttpResponse:
         return link_problem(request, error)
     questions = questions_for(redemption.seat.order_line.product)
     offer = partial(_offer, request, redemption, token=token, has_questions=bool(questions))
+    if problems := rules.problems(redemption.seat, SeatEvent.Action.REDEEM):
+        return offer(step="unavailable", refusal=problems[0])
     if not request.user.is_authenticated:
         return offer(step="account", **_account_choices(redemption))
     try:

@@ -81,7 +81,8 @@ def record_payment(*, order: Order) -> Order:
         raise SeatActionError(f"Order {order.number} is {order.get_status_display().lower()}.")
     order.status = Order.Status.PAID
     order.paid_at = timezone.now()
-    order.save(update_fields=["status", "paid_at"])
+    order.seats_valid_until = order.store.seats_valid_until(order.paid_at)
+    order.save(update_fields=["status", "paid_at", "seats_valid_until"])
     if order.is_retail:
         _enroll(order, actor=None, answers=order.buyer_answers)
     return order

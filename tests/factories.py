@@ -1,10 +1,12 @@
 """Valid objects in one call. Seats in a given state are reached through the services, so their
 events, enrollments and links are what the real actions leave behind."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import factory
 from django.contrib.auth.models import Permission
+from django.utils import timezone
 
 from accounts.models import User
 from groups.models import GroupMembership, PurchasingGroup
@@ -167,6 +169,15 @@ def make_seat(
     elif status == Seat.Status.RETURNED:
         services.refund_seat(seat=seat, actor=make_store_admin())
     return Seat.objects.get(pk=seat.pk)
+
+
+def set_validity(order: Order, *, days: float) -> Order:
+    """Give a paid order's seats a validity ending ``days`` from now (negative: expired), as a
+    store's validity period would have set it on payment."""
+    until = timezone.now() + timedelta(days=days)
+    Order.objects.filter(pk=order.pk).update(seats_valid_until=until)
+    order.refresh_from_db()
+    return order
 
 
 def make_join_link(order: Order, *, cap: int = 10, days: int = 14, allowed_domains: str = ""):

@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
+from django.utils.dateformat import format as format_date
 from django.utils.html import format_html, format_html_join
 
 from core.admin import (
@@ -26,12 +27,12 @@ from seats import rules
 from seats.forms import SupplementalAnswersForm
 from seats.models import Seat, SupplementalQuestion
 from seats.selectors import annotate_status_counts
-from seats.services import set_order_owner_group
+from seats.services import extend_order_validity, set_order_owner_group
 from seats.services._base import questions_for
 from shop.services import enroll_buyer, mark_order_paid
 
 from .counts import SEAT_COUNT_COLUMNS, SeatCountsMixin
-from .forms import OwnerGroupForm
+from .forms import OwnerGroupForm, ValidityForm
 
 Status = Seat.Status
 BUYER_ENROLLMENT = "Buyer's enrollment"
@@ -111,6 +112,14 @@ class StoreAdmin(ShowsTakenUniqueValues, admin.ModelAdmin):
                     "require_matching_redeemer_email",
                 ),
                 "description": "A reminder sends the same link again; it does not extend it.",
+            },
+        ),
+        (
+            "Seat validity",
+            {
+                "fields": ("seat_validity_days",),
+                "description": "An order's unused seats can be handed out for this many days "
+                "after it is paid; an admin can extend an order's end date from its page.",
             },
         ),
     )
@@ -248,6 +257,14 @@ def _set_group(order, actor, data) -> str:
     return moved_message(data["group"], moved, kept)
 
 
+def _extend_validity(order, actor, data) -> str:
+    order = extend_order_validity(order=order, actor=actor, valid_until=data["ends_at"])
+    return (
+        f"The unused seats of order {order.number} can be handed out until the end of "
+        f"{format_date(data['valid_until'], 'j F Y')}."
+    )
+
+
 def moved_message(group, moved: int, kept: int) -> str:
     return (
         f"{moved} seat{'s' if moved != 1 else ''} moved to {group}, {kept} assigned "
@@ -305,6 +322,13 @@ class OrderAdmin(SeatCountsMixin, ServiceAdmin):
             OwnerGroupForm,
             applies=lambda order: not rules.order_hands_out(order),
         ),
+        ObjectAction(
+            "extend-validity",
+            "Extend the seats' validity",
+            _extend_validity,
+            ValidityForm,
+            applies=lambda order: order.seats_valid_until is not None,
+        ),
     )
     fieldsets = (
         (
@@ -320,6 +344,7 @@ class OrderAdmin(SeatCountsMixin, ServiceAdmin):
                     "payment_method",
                     "placed_at",
                     "paid_at",
+                    "seats_valid_until",
                 )
             },
         ),

@@ -20,6 +20,7 @@ EVENT_DETAILS = (
     ("amount", "refund {}"),
     ("reminder", "reminder {}"),
     ("progress", "{}"),
+    ("valid_until", "unused seats valid until {:.10}"),
 )
 
 

@@ -10,11 +10,12 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from imports.csv_files import csv_lines
+from imports.selection import ACTIONS as SELECTION_ACTIONS
 from seats import rules
 from seats.access import SeatAuthority, access_order
 from seats.actions import Offer, SeatAction, offered_actions
 from seats.models import Seat
-from seats.selectors import status_counts
+from seats.selectors import status_counts, validity_warning
 
 from .. import queries
 from ..forms import SeatFilterForm
@@ -45,6 +46,8 @@ def order_list(request):
     page = Paginator(queries.order_list(request.user), ORDERS_PER_PAGE).get_page(
         request.GET.get("page")
     )
+    for order in page:
+        order.validity = validity_warning(order, order.available_count + order.awaiting_count)
     return render(request, "portal/order_list.html", {"page": page, "nav": "orders"})
 
 
@@ -101,7 +104,9 @@ def order_detail(request, order_id: int):
         "back": back,
         "back_query": quote(back, safe="/"),
         "imports": queries.order_imports(order),
+        "selection_actions": SELECTION_ACTIONS.values(),
         "hands_out": not rules.order_problems(order),
+        "validity": validity_warning(order, counts["available"] + counts["awaiting"]),
         "nav": "orders",
     }
     return render(request, "portal/order_detail.html", context)

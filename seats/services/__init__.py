@@ -22,6 +22,7 @@ from .redemption import (
     resend_redemption,
 )
 from .returns import approve_return, deny_return, refund_seat, refundable_amount, request_return
+from .validity import extend_order_validity
 
 __all__ = [
     "LinkError",
@@ -36,6 +37,7 @@ __all__ = [
     "email_redemption",
     "enroll_retail_buyer",
     "expire_redemptions",
+    "extend_order_validity",
     "redeem_link",
     "refund_seat",
     "refundable_amount",

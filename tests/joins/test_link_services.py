@@ -67,6 +67,21 @@ def test_no_seat_left_refuses(order, joiner):
     assert not JoinClaim.objects.exists()
 
 
+def test_a_claim_passes_over_the_seats_of_an_expired_order(order, agent, group, joiner):
+    type(order).objects.filter(pk=order.pk).update(
+        seats_valid_until=timezone.now() - timedelta(days=1)
+    )
+    valid = factories.make_order(
+        seats=1, buyer=agent, group=group, product=order.lines.get().product
+    )
+    _link, token = factories.make_join_link(order, cap=5)
+
+    claim = services.join_through_link(token=token, user=joiner)
+
+    assert Seat.objects.get(pk=claim.seat_id).order == valid
+    assert not order.seats.exclude(status=Seat.Status.AVAILABLE).exists()
+
+
 def test_a_domain_outside_the_list_is_refused(order):
     _link, token = factories.make_join_link(order, allowed_domains="northwind.example")
     stranger = factories.UserFactory(email="sam@elsewhere.example")

@@ -35,16 +35,19 @@ def _seat_in(kind: str, seats: dict, order, agent) -> Seat:
     return Seat.objects.get(pk=seat.pk)
 
 
+@pytest.mark.parametrize("validity", ["valid", "expired"])
 @pytest.mark.parametrize("slug", list(ACTIONS))
 @pytest.mark.parametrize(
     "kind", ["available", "awaiting", "assigned", "started", "return_pending", "returned"]
 )
 def test_an_action_is_offered_exactly_where_it_succeeds(
-    agent_client, agent, order, seats, kind, slug
+    agent_client, agent, order, seats, kind, slug, validity
 ):
     other_group = factories.PurchasingGroupFactory(store=order.store)
     factories.GroupMembershipFactory(user=agent, group=other_group)
     seat = _seat_in(kind, seats, order, agent)
+    if validity == "expired":
+        factories.set_validity(order, days=-1)
     page = agent_client.get(reverse("portal:order", args=[order.pk]))
     offered = {action.slug for action, _ in dict(page.context["rows"])[seat]}
 

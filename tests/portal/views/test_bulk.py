@@ -119,7 +119,7 @@ def test_apply_shows_what_changed_since_the_preview(agent_client, order, seats):
     Seat.objects.filter(pk=seats["spare"].pk).update(status=Seat.Status.RETURNED)
     response = apply(agent_client, order, token)
     assert "1 problem found: nothing was applied" in response.text
-    assert "only 1 seats" in response.text
+    assert "only 1 seat of" in response.text
     assert not User.objects.filter(email="a@example.com").exists()
 
 
