@@ -49,6 +49,12 @@ class Store(models.Model):
         default=7, help_text="Days between reminders for an unredeemed link; 0 sends none."
     )
     max_reminders = models.PositiveSmallIntegerField(default=3)
+    require_agent_two_factor = models.BooleanField(
+        "agents must use two-factor sign-in",
+        default=False,
+        help_text="The store's purchasing agents set up two-factor sign-in (an authenticator "
+        "app) before they can use their pages; it applies from their next sign-in.",
+    )
 
     class Meta:
         ordering = ["name"]

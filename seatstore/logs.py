@@ -1,11 +1,13 @@
 """Log lines without secrets, and JSON log lines.
 
-Two of our URLs carry a bearer secret: an emailed redemption link (``/redeem/<token>/``) and a
-password link (``/account/password/reset/<uidb64>/<token>/``). Their pages swap the token for a
-session and redirect, but the first request line still reaches every log that records paths:
-gunicorn's access log (``seatstore.gunicorn_conf``), Django's request warnings, runserver's
-request lines. ``redact`` replaces the token, in plain and in percent-encoded paths (a ``next=``
-query string), wherever it appears in a line.
+Some of our URLs carry a bearer secret: an emailed redemption link (``/redeem/<token>/``), a
+password link (``/account/password/reset/key/<uidb36>-<token>/``, and the
+``/account/password/reset/<uidb64>/<token>/`` of links emailed before) and an address
+confirmation link (``/account/confirm-email/<key>/``). Their pages swap the token for a session
+and redirect (the confirmation page asks to confirm first), but the first request line still
+reaches every log that records paths: gunicorn's access log (``seatstore.gunicorn_conf``),
+Django's request warnings, runserver's request lines. ``redact`` replaces the token, in plain and
+in percent-encoded paths (a ``next=`` query string), wherever it appears in a line.
 
 JSON lines carry the message, its level and logger, the request id and any ``extra`` fields
 (seat_id, action, ...) a caller attached.
@@ -22,11 +24,13 @@ _SEGMENT = r"[^/?#&\s\"'\\%<>]+"
 _SECRET_PATHS = (
     # /redeem/<token>/, but not the pages after it (/redeem/claim/<id>/, /redeem/done/<id>/).
     re.compile(rf"({_SLASH}redeem{_SLASH})(?!(?:claim|done){_SLASH})({_SEGMENT})"),
-    # /password/reset/<uidb64>/<token>/, but not Django's /password/reset/<uidb64>/set-password/.
+    # /password/reset/<uidb64>/<token>/ and /password/reset/key/<uidb36>-<token>/ (the uid is
+    # redacted with it), but not Django's /password/reset/<uidb64>/set-password/.
     re.compile(
         rf"({_SLASH}password{_SLASH}reset{_SLASH}{_SEGMENT}{_SLASH})"
         rf"(?!set-password(?:{_SLASH}|$))({_SEGMENT})"
     ),
+    re.compile(rf"({_SLASH}confirm-email{_SLASH})({_SEGMENT})"),
 )
 
 

@@ -58,7 +58,7 @@ def test_recipient_redeems_a_seat_from_the_outbox_email(page, emailed_seat, scre
     page.get_by_label("First name").fill("Sam")
     page.get_by_label("Last name").fill("Taylor")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Password confirmation").fill(PASSWORD)
+    page.get_by_label("Password (again)").fill(PASSWORD)
     page.get_by_role("button", name="Create account and continue").click()
 
     page.get_by_label("Department").select_option("Support")

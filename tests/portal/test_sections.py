@@ -36,6 +36,6 @@ def test_an_agent_sees_orders_and_groups(client, agent):
 
 @pytest.mark.django_db
 def test_a_visitor_is_offered_to_sign_in(client):
-    nav = client.get(reverse("login")).text
+    nav = client.get(reverse("account_login")).text
     assert ">Sign in</a>" in nav
     assert ">Orders</a>" not in nav

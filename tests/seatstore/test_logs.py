@@ -13,6 +13,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from allauth.account.models import EmailConfirmationHMAC
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.servers.basehttp import WSGIRequestHandler
@@ -23,6 +24,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.log import configure_logging
 from gunicorn.app.wsgiapp import WSGIApplication
 
+from accounts.emails import password_link_context
 from seats import services
 from seatstore.logs import DJANGO_LOGGERS, REDACTED, JsonFormatter
 from seatstore.middleware import RequestIdFilter
@@ -32,13 +34,20 @@ from tests.support.links import link_path
 DOCKERFILE = Path(__file__).resolve().parents[2] / "Dockerfile"
 
 
-@pytest.fixture(params=["redemption", "password"])
+@pytest.fixture(params=["redemption", "password", "old password", "confirmation"])
 def live_link(request, redemption):
-    """(path, token) of a link as emailed: a redemption link, or a password link."""
+    """(path, token) of a link as emailed: a redemption link, a password link (as sent now, and
+    as sent before the accounts moved to allauth), or an address confirmation link."""
     if request.param == "redemption":
         path = link_path(redemption)
         return path, path.split("/")[-2]
-    user = UserFactory()
+    user = UserFactory(verified=request.param != "confirmation")
+    if request.param == "confirmation":
+        key = EmailConfirmationHMAC(user.emailaddress_set.get()).key
+        return reverse("account_confirm_email", args=[key]), key
+    if request.param == "password":
+        path = password_link_context(user)["set_password_url"].removeprefix(settings.SITE_URL)
+        return path, path.split("/")[-2]  # <uidb36>-<token>: the whole segment is redacted
     token = default_token_generator.make_token(user)
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     return reverse("password_reset_confirm", args=[uid, token]), token
@@ -94,7 +103,9 @@ def test_gunicorn_access_lines_leave_out_the_token(
     logger = _gunicorn_logger(tmp_path, monkeypatch, **overrides)
 
     _access(logger, path)
-    _access(logger, reverse("login"), query=f"next={path.replace('/', '%2F')}", referer=path)
+    _access(
+        logger, reverse("account_login"), query=f"next={path.replace('/', '%2F')}", referer=path
+    )
 
     lines = (tmp_path / "access.log").read_text().splitlines()
     assert len(lines) == 2
