@@ -29,7 +29,7 @@ class LoginForm(AllauthLoginForm):
         return super().clean()
 
     def _provider_url(self, organization) -> str:
-        url = reverse("openid_connect_login", kwargs={"provider_id": organization.provider_id})
+        url = reverse("openid_connect_login", kwargs={"provider_id": organization.provider_key})
         query = {"process": "login"}
         if self.request is not None and self.request.POST.get("next"):
             query["next"] = self.request.POST["next"]

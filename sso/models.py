@@ -40,7 +40,8 @@ class OrganizationLogin(models.Model):
         return f"{self.domain} → {self.group}"
 
     @property
-    def provider_id(self) -> str:
+    def provider_key(self) -> str:
+        """allauth's id of the provider, in its sign-in URLs (``provider_id`` is the row's)."""
         return self.provider.provider_id
 
     def grants_agent(self, claims: dict) -> bool:

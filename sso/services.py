@@ -45,7 +45,11 @@ def configure_organization_login(
     app.client_id = client_id.strip()
     if secret or not login:
         app.secret = secret
-    app.settings = {**(app.settings or {}), "server_url": normalize_issuer(issuer)}
+    app.settings = {
+        **(app.settings or {}),
+        "server_url": normalize_issuer(issuer),
+        "oauth_pkce_enabled": True,
+    }
     app.save()
     login = login or OrganizationLogin(provider=app)
     login.group = group
@@ -54,6 +58,14 @@ def configure_organization_login(
     login.agents_claim_value = agents_claim_value.strip()
     login.save()
     return login
+
+
+@transaction.atomic
+def remove_organization_login(*, login: OrganizationLogin) -> None:
+    """The domain's people sign in with a password again (or reset it); their accounts stay."""
+    provider = login.provider
+    login.delete()
+    provider.delete()
 
 
 def login_for_email(email: str) -> OrganizationLogin | None:
