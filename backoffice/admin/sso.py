@@ -51,7 +51,7 @@ class OrganizationLoginForm(forms.ModelForm):
         return domain
 
     def save(self, commit=True):
-        return configure_organization_login(
+        self.instance = configure_organization_login(
             group=self.cleaned_data["group"],
             domain=self.cleaned_data["domain"],
             issuer=self.cleaned_data["issuer"],
@@ -61,6 +61,7 @@ class OrganizationLoginForm(forms.ModelForm):
             agents_claim_value=self.cleaned_data["agents_claim_value"],
             login=self.instance if self.instance.pk else None,
         )
+        return self.instance
 
     def save_m2m(self):
         """No many-to-many fields; the admin calls this after ``save(commit=False)``."""
@@ -86,8 +87,12 @@ class OrganizationLoginAdmin(admin.ModelAdmin):
     def issuer(self, login: OrganizationLogin) -> str:
         return login.provider.settings.get("server_url", "")
 
+    def save_form(self, request, form, change):
+        """The service saves the provider and the mapping together, once."""
+        return form.save()
+
     def save_model(self, request, obj, form, change):
-        form.instance = form.save()
+        """Saved by ``save_form`` already."""
 
     def delete_model(self, request, obj):
         remove_organization_login(login=obj)
