@@ -8,7 +8,7 @@ PORT ?= 8000
 SITE_URL ?= http://127.0.0.1:$(PORT)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-sqlite lint format services chromium docs bench
+.PHONY: help install run test test-sqlite lint format services chromium compose docs bench
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -29,7 +29,7 @@ run: install ## Embedded default: SQLite, eager tasks, local outbox, demo data; 
 	@echo "Seatstore: $(SITE_URL)/   admin: $(SITE_URL)/admin/   outbox: $(SITE_URL)/dev/outbox/"
 	SITE_URL=$(SITE_URL) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: install services chromium ## Whole suite on PostgreSQL (Redis, a Celery worker, chromium), then on SQLite
+test: install services chromium compose ## Whole suite on PostgreSQL (Redis, a Celery worker, chromium), then on SQLite
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
@@ -60,3 +60,6 @@ docs: install ## Regenerate the seat state graph (docs/seat-states.dot) from the
 
 chromium: ## Install Debian's chromium for the browser tests (skipped when present)
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium)
+
+compose: ## Install Debian's docker-compose, which validates docker-compose.yml without an engine
+	@command -v docker-compose >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq docker-compose)

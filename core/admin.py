@@ -14,7 +14,7 @@ from django.contrib.admin.utils import flatten_fieldsets, model_ngettext, unquot
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, router
 from django.forms.models import InlineForeignKeyField
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -22,6 +22,7 @@ from django.utils.html import format_html
 from core.errors import SeatActionError
 
 BULK_LIMIT = 500  # a bulk action runs one service call per row inside the web request
+REFUSED_SESSION_KEY = "admin_refused_action"
 
 
 def admin_link(obj, text=None) -> str:
@@ -191,15 +192,45 @@ class ServiceAdmin(admin.ModelAdmin):
         if target is None or not self.has_change_permission(request, obj):
             return []
         url_name = f"admin:{self.opts.app_label}_{self.opts.model_name}_action"
-        return [
-            {
-                "action": action,
-                "form": action.make_form(obj=target, user=request.user, prefix=action.name),
-                "url": reverse(url_name, args=[obj.pk, action.name]),
-            }
-            for action in self.object_actions
-            if action.offered_to(request.user, target)
-        ]
+        refused = self._pop_refused(request, obj)
+        offered = []
+        for action in self.object_actions:
+            if not action.offered_to(request.user, target):
+                continue
+            if refused and refused["action"] == action.name:
+                form = _form_as_refused(action, refused, obj=target, user=request.user)
+            else:
+                form = action.make_form(obj=target, user=request.user, prefix=action.name)
+            offered.append(
+                {
+                    "action": action,
+                    "form": form,
+                    "url": reverse(url_name, args=[obj.pk, action.name]),
+                    "open": form.is_bound,
+                }
+            )
+        return offered
+
+    def _refused_key(self, obj) -> str:
+        return f"{self.opts.label_lower}:{obj.pk}"
+
+    def _keep_refused(self, request, obj, action, problem: str) -> None:
+        """Remember what was typed into a refused action, for the page the refusal redirects to
+        (POST/redirect/GET), so the admin corrects it instead of typing it all again."""
+        data = [(k, v) for k, v in request.POST.lists() if k != "csrfmiddlewaretoken"]
+        request.session[REFUSED_SESSION_KEY] = {
+            "object": self._refused_key(obj),
+            "action": action.name,
+            "data": data,
+            "problem": problem,
+        }
+
+    def _pop_refused(self, request, obj) -> dict | None:
+        refused = request.session.get(REFUSED_SESSION_KEY)
+        if not refused or refused.get("object") != self._refused_key(obj):
+            return None
+        del request.session[REFUSED_SESSION_KEY]
+        return refused
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if change and obj is not None:
@@ -224,11 +255,13 @@ class ServiceAdmin(admin.ModelAdmin):
         form = action.make_form(request.POST, obj=target, user=request.user, prefix=action.name)
         if not form.is_valid():
             messages.error(request, form_problems(form))
+            self._keep_refused(request, obj, action, "")
         else:
             try:
                 message = action.take(form, target, request.user)
             except SeatActionError as error:
                 messages.error(request, error.message)
+                self._keep_refused(request, obj, action, error.message)
             else:
                 self.log_change(request, obj, message)
                 messages.success(request, message)
@@ -334,6 +367,23 @@ def describe_rows(names: list[str], shown: int = 10) -> str:
     listed = ", ".join(names[:shown])
     more = f" and {len(names) - shown} more" if len(names) > shown else ""
     return f"{len(names)} refused ({listed}{more})"
+
+
+def _form_as_refused(action: ObjectAction, refused: dict, *, obj, user):
+    """The action's form as it was typed, with its problems beside the fields. Hidden fields
+    carry what the page shows now (a seat's current version), so the second try is judged on
+    the object as it is rather than refused as stale again."""
+    data = QueryDict(mutable=True)
+    for key, values in refused["data"]:
+        data.setlist(key, values)
+    blank = action.make_form(obj=obj, user=user, prefix=action.name)
+    for name, field in blank.fields.items():
+        if field.widget.is_hidden:
+            data[blank.add_prefix(name)] = blank.get_initial_for_field(field, name)
+    form = action.make_form(data, obj=obj, user=user, prefix=action.name)
+    if form.is_valid() and refused["problem"]:
+        form.add_error(None, refused["problem"])
+    return form
 
 
 def form_problems(form: forms.Form) -> str:

@@ -28,6 +28,8 @@ from datetime import datetime
 
 from django.db import connection
 
+from core.sessions import end_with_its_process
+
 from .models import OutboundEmail
 
 LOCK_SPACE = 0x5EA7
@@ -37,13 +39,6 @@ _KEY = "(id %% 2147483648)::int"
 _TABLE = OutboundEmail._meta.db_table
 _PENDING = OutboundEmail.Status.PENDING
 
-_SESSION = (
-    "SELECT set_config('synchronous_commit', 'off', false), "
-    "set_config('tcp_keepalives_idle', '10', false), "
-    "set_config('tcp_keepalives_interval', '5', false), "
-    "set_config('tcp_keepalives_count', '3', false), "
-    "set_config('tcp_user_timeout', '30000', false)"
-)
 _CLAIM = (
     f"WITH held AS (SELECT id FROM unnest(%s::bigint[]) AS id "  # noqa: S608
     f"WHERE pg_try_advisory_lock(%s, {_KEY})), "
@@ -68,8 +63,9 @@ def claimed(email_ids: Sequence[int]) -> Iterator[dict[int, datetime | None]]:
         pending = OutboundEmail.objects.filter(pk__in=email_ids, status=_PENDING)
         yield dict(pending.values_list("pk", "queued_at"))
         return
+    end_with_its_process()
     with connection.cursor() as cursor:
-        cursor.execute(_SESSION)
+        cursor.execute("SET synchronous_commit = off")
         cursor.execute(_CLAIM, [list(email_ids), LOCK_SPACE, _PENDING])
         rows = cursor.fetchall()
     locked = [email_id for email_id, _, _ in rows]

@@ -329,3 +329,40 @@ def test_the_seat_page_reads_what_the_admin_manages_once(staff_client, seat):
         assert staff_client.get(change_url(seat)).status_code == 200
     memberships = [q for q in page.captured_queries if "groups_groupmembership" in q["sql"]]
     assert len(memberships) == 1
+
+
+def test_a_refused_action_shows_what_was_typed_with_the_problem_beside_it(staff_client, seat):
+    factories.QuestionFactory(store=seat.order.store, prompt="Employee ID")
+
+    page = act(staff_client, seat, "assign", email="kim@example.com", first_name="Kim")
+
+    assign = next(i for i in page.context["object_actions"] if i["action"].name == "assign")
+    assert assign["open"]
+    assert assign["form"]["email"].value() == "kim@example.com"
+    assert assign["form"]["first_name"].value() == "Kim"
+    problems = [e for errors in assign["form"].errors.values() for e in errors]
+    assert problems == ["Answer the required question “Employee ID”."]
+    others = [i for i in page.context["object_actions"] if i["action"].name != "assign"]
+    assert not any(i["open"] for i in others)
+    again = staff_client.get(change_url(seat))
+    assert not any(i["open"] for i in again.context["object_actions"])
+
+
+def test_after_a_stale_refusal_the_form_carries_the_current_version(
+    staff_client, seat, store_admin
+):
+    stale_version = seat.version
+    services.email_redemption(seat=seat, actor=store_admin, email="first@example.com")
+    services.cancel_redemption(seat=seat, actor=store_admin)
+
+    page = staff_client.post(
+        action_url(seat, "assign"),
+        {"assign-version": stale_version, "assign-email": "late@example.com"},
+        follow=True,
+    )
+
+    assign = next(i for i in page.context["object_actions"] if i["action"].name == "assign")
+    seat.refresh_from_db()
+    assert assign["form"]["version"].value() == seat.version
+    assert assign["form"]["email"].value() == "late@example.com"
+    assert any("changed since you opened the page" in e for e in assign["form"].non_field_errors())
