@@ -114,6 +114,8 @@ NOTICES = {
     "mfa/email/recovery_codes_generated": "New recovery codes were made",
     "mfa/email/webauthn_added": "A security key was added",
     "mfa/email/webauthn_removed": "A security key was removed",
+    "socialaccount/email/account_connected": "Your organization's sign-in was linked",
+    "socialaccount/email/account_disconnected": "Your organization's sign-in was unlinked",
 }
 """What each security notice allauth sends says happened (its template prefix, the key)."""
 
