@@ -62,6 +62,13 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_email_verified(self, request: HttpRequest, email: str) -> bool:
         return is_proven(request, email) or super().is_email_verified(request, email)
 
+    def is_safe_url(self, url: str) -> bool:
+        """allauth's check raises on a malformed host (``//[``): that is no safe URL either."""
+        try:
+            return super().is_safe_url(url)
+        except ValueError:
+            return False
+
     def get_client_ip(self, request: HttpRequest) -> str:
         return client_ip(request) or super().get_client_ip(request)
 

@@ -124,3 +124,10 @@ def test_the_old_registration_address_still_leads_to_registration(client, db):
     response = client.get("/account/register/?email=a@example.com&next=/redeem/abc/")
     assert response.status_code == 301
     assert response["Location"] == f"{SIGNUP}?email=a%40example.com&next=%2Fredeem%2Fabc%2F"
+
+
+def test_a_malformed_next_is_ignored_not_a_server_error(client, db):
+    """(Found by fuzzing: allauth's check of ``next`` raised on an unclosed IPv6 host.)"""
+    for page in (reverse("account_login"), SIGNUP):
+        response = client.post(f"{page}?next=//[", {"login": "a@example.com", "password": "x"})
+        assert response.status_code == 200
