@@ -16,7 +16,7 @@ def main(selected: list[str]) -> int:
     django.setup()
     from django.core.management import call_command
 
-    from . import background_import, bulk_assign, emails, server_time, throughput
+    from . import background_import, bulk_assign, digest, emails, server_time, throughput, webhooks
     from .common import fresh_database, print_table
 
     suites = {
@@ -26,6 +26,8 @@ def main(selected: list[str]) -> int:
         "4": lambda: [server_time.order_page()],
         "5": lambda: [server_time.admin_changelist()],
         "6": background_import.run,
+        "7": digest.run,
+        "8": webhooks.run,
     }
     call_command("collectstatic", interactive=False, verbosity=0)
     figures = []

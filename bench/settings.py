@@ -7,6 +7,8 @@ os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-01
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/9")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/seatstore_bench")
+# Figure 8's receiver listens on loopback, which production settings refuse.
+os.environ.setdefault("WEBHOOK_ALLOWED_NETWORKS", "127.0.0.0/8")
 
 from seatstore.settings import *  # noqa: F403
 

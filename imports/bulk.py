@@ -35,6 +35,7 @@ from notifications.services import queue_emails
 from orders.models import Order, OrderLine
 from seats import access, data_rules, rules
 from seats.emails import SeatEmail, topic_for
+from seats.events import record_events
 from seats.lms import campus
 from seats.models import Seat, SeatEvent, SupplementalAnswer
 from seats.services._base import questions_for
@@ -307,20 +308,19 @@ def _require_all_moved(moved: int, expected: int) -> None:
 def _write_events(
     seat_ids: list[int], action: SeatEvent.Action, to_status: str, actor: User, details: list, now
 ) -> None:
-    insert_rows(
-        SeatEvent,
-        ["seat_id", "details"],
+    record_events(
         [
-            (seat_id, detail | {"bulk": True})
+            SeatEvent(
+                seat_id=seat_id,
+                action=action,
+                from_status=Seat.Status.AVAILABLE,
+                to_status=to_status,
+                actor_id=actor.pk,
+                created_at=now,
+                details=detail | {"bulk": True},
+            )
             for seat_id, detail in zip(seat_ids, details, strict=True)
-        ],
-        constants={
-            "action": action.value,
-            "from_status": Seat.Status.AVAILABLE.value,
-            "to_status": to_status,
-            "actor_id": actor.pk,
-            "created_at": now,
-        },
+        ]
     )
 
 

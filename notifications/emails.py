@@ -28,6 +28,8 @@ class Content:
     personal: dict = field(default_factory=dict)
     """What differs between the recipients of otherwise identical emails (a bulk action's links
     and addresses): rendered as placeholders, so a batch renders each distinct email once."""
+    headers: dict = field(default_factory=dict)
+    """Extra message headers (say List-Unsubscribe), added as they are."""
 
 
 def absolute(path: str) -> str:
@@ -46,6 +48,7 @@ class Renderer:
             self._unread[email.kind].append(email)
         self._about: dict[int, Any] = {}
         self._rendered: dict[tuple, tuple[str, str]] = {}
+        self._headers: dict[int, dict] = {}
 
     def content(self, email: OutboundEmail) -> Content:
         kind = registry.kind(email.kind)
@@ -69,6 +72,8 @@ class Renderer:
 
     def render(self, email: OutboundEmail) -> tuple[str, str, str]:
         content = self.content(email)
+        if content.headers:
+            self._headers[email.pk] = content.headers
         key = (content.template, *sorted(content.context.items()), *sorted(content.personal))
         if key not in self._rendered:
             self._rendered[key] = _render_with_placeholders(content)
@@ -77,6 +82,10 @@ class Renderer:
             text = text.replace(_placeholder(name), value)
             html = html.replace(_placeholder(name), escape(value))
         return content.subject, text, html
+
+    def headers(self, email: OutboundEmail) -> dict:
+        """The extra headers of an email this renderer has rendered."""
+        return self._headers.get(email.pk, {})
 
 
 def _placeholder(name: str) -> str:
@@ -114,13 +123,14 @@ def build_message(
     """The message for an outbox row. Its id travels as Anymail metadata, so the provider's
     tracking webhooks name the row even if they arrive before the provider's message id is
     saved."""
-    subject, text, html = (renderer or Renderer()).render(email)
+    renderer = renderer or Renderer()
+    subject, text, html = renderer.render(email)
     message = OutboxMessage(
         subject=subject,
         body=text,
         to=[email.to_email],
         connection=connection,
-        headers={"X-Seatstore-Email": str(email.pk)},
+        headers={**renderer.headers(email), "X-Seatstore-Email": str(email.pk)},
     )
     message.attach_alternative(html, "text/html")
     message.metadata = {METADATA_KEY: str(email.pk)}

@@ -60,3 +60,19 @@ class BulkUploadForm(forms.Form):
             except CsvRefused as refused:
                 self.add_error("file", refused.message)
         return data
+
+
+class AlertPreferencesForm(forms.Form):
+    bounce_alerts = forms.BooleanField(
+        label="Bounced link alerts",
+        required=False,
+        help_text="An email as soon as a redemption link you sent or manage bounces, with a "
+        "link to correct the address.",
+    )
+    weekly_digest = forms.BooleanField(
+        label="Weekly digest",
+        required=False,
+        help_text="A Monday email with the links waiting too long or about to expire, the "
+        "groups running out of seats and the returns decided that week. Not sent when there "
+        "is nothing to report.",
+    )

@@ -9,6 +9,7 @@ work in the Django admin.
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -105,6 +106,18 @@ def seats_managed_by(user) -> QuerySet[Seat]:
     )
 
 
+def agents_managing(seat: Seat) -> QuerySet:
+    """The people who manage the seat in the portal (``SeatAuthority.manages``, store admins
+    aside): the active agents of its owner group, or its order's buyer when it has none."""
+    users = get_user_model().objects.filter(is_active=True)
+    if seat.owner_group_id is None:
+        return users.filter(pk=seat.order.buyer_id)
+    agents = GroupMembership.objects.filter(
+        group_id=seat.owner_group_id, role=GroupMembership.Role.AGENT
+    )
+    return users.filter(pk__in=agents.values("user_id"))
+
+
 def seats_visible_to(user) -> QuerySet[Seat]:
     """Seats the user sees in the portal: of orders they placed, or owned by their groups."""
     if not user.is_authenticated:
@@ -137,4 +150,12 @@ def access_seat(user, seat_id) -> Seat:
             "order__store", "order_line__product", "owner_group", "learner", "enrollment"
         ),
         pk=seat_id,
+    )
+
+
+def access_group(user, group_id) -> PurchasingGroup:
+    """A group the user is an agent of (what the Groups page lists); 404 for any other."""
+    return get_object_or_404(
+        PurchasingGroup.objects.filter(pk__in=managed_group_ids(user)).select_related("store"),
+        pk=group_id,
     )

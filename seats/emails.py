@@ -13,7 +13,8 @@ from notifications.emails import Content, absolute
 from notifications.models import OutboundEmail
 from notifications.signals import DeliveryEvent, delivery_changed
 
-from .models import Redemption, ReturnRequest, Seat
+from .events import record_events
+from .models import Redemption, ReturnRequest, Seat, SeatEvent
 from .tokens import token_for
 
 
@@ -184,13 +185,36 @@ but another failure replaces it."""
 
 
 def record_link_delivery(sender, *, event: DeliveryEvent, topics: list[str], **kwargs) -> None:
-    """One statement for all the links of an announcement (a worker's whole batch)."""
+    """One statement for all the links of an announcement (a worker's whole batch). A bounce
+    also goes into the seat's history, once per link."""
     ids = link_ids(topics)
-    if ids and event in DELIVERY:
-        delivery, replaces = DELIVERY[event]
-        Redemption.objects.filter(pk__in=ids, delivery_status__in=replaces).update(
-            delivery_status=delivery
-        )
+    if not ids or event not in DELIVERY:
+        return
+    delivery, replaces = DELIVERY[event]
+    changing = Redemption.objects.filter(pk__in=ids, delivery_status__in=replaces)
+    if event == DeliveryEvent.BOUNCED:
+        _record_bounces(changing)
+    changing.update(delivery_status=delivery)
+
+
+def _record_bounces(links) -> None:
+    """A ``bounce`` event for each link about to be shown bounced, read under the links' locks so
+    that a provider reporting the same bounce twice at once writes it once."""
+    bounced = links.select_for_update(of=("self",)).values_list(
+        "pk", "seat_id", "seat__status", "recipient_email"
+    )
+    record_events(
+        [
+            SeatEvent(
+                seat_id=seat_id,
+                action=SeatEvent.Action.BOUNCE,
+                from_status=status,
+                to_status=status,
+                details={"recipient": recipient, "redemption_id": link_id},
+            )
+            for link_id, seat_id, status, recipient in bounced
+        ]
+    )
 
 
 def register() -> None:

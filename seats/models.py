@@ -385,7 +385,11 @@ class ReturnRequest(models.Model):
                 name="one_pending_return_per_seat",
             ),
         ]
-        indexes = [models.Index(fields=["state", "created_at"], name="return_queue_idx")]
+        indexes = [
+            models.Index(fields=["state", "created_at"], name="return_queue_idx"),
+            # The weekly digest's returns decided in the past week.
+            models.Index(fields=["decided_at"], name="return_decided_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"Return of seat {self.seat_id} ({self.get_state_display()})"
@@ -411,6 +415,7 @@ class SeatEvent(models.Model):
         CHANGE_OWNER_GROUP = "change_owner_group", "Owner group changed"
         PROGRESS = "progress", "Course progress"
         CORRECT_RECIPIENT = "correct_recipient", "Recipient's address corrected"
+        BOUNCE = "bounce", "Redemption link bounced"
 
     seat = models.ForeignKey(Seat, on_delete=models.PROTECT, related_name="events")
     action = models.CharField(max_length=30, choices=Action.choices)

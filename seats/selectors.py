@@ -3,6 +3,8 @@ kept in a counter that could drift (IOMAD's 'used' counts did)."""
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 
+from orders.models import Order
+
 from .models import Seat
 
 # Counting the status column itself, which the (order, status) index holds, lets PostgreSQL
@@ -38,3 +40,15 @@ def annotate_status_counts(queryset: QuerySet, seat_fk: str = "order") -> QueryS
             for status in Seat.Status
         },
     )
+
+
+def seats_to_hand_out(*, group_id: int, product_id: int) -> QuerySet[Seat]:
+    """The available seats of a group's paid bulk orders for a product, oldest first: the pool a
+    join link or an approved seat request takes from (the assignment's rules check each again)."""
+    return Seat.objects.filter(
+        owner_group_id=group_id,
+        order_line__product_id=product_id,
+        status=Seat.Status.AVAILABLE,
+        order__status=Order.Status.PAID,
+        order__kind=Order.Kind.BULK,
+    ).order_by("pk")

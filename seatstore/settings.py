@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from seatstore.logs import DJANGO_LOGGERS
@@ -60,6 +61,9 @@ INSTALLED_APPS = [
     "seats",
     "campus",
     "imports",
+    "alerts",
+    "joins",
+    "webhooks",
     "notifications",
     "core",
     "accounts",
@@ -245,11 +249,31 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 # Celery closes the DB connection around every task unless this is set.
 CELERY_DB_REUSE_MAX = int(env("CELERY_DB_REUSE_MAX", "1000"))
+
+# Outbound webhooks (docs/webhooks.md). Endpoints on private, loopback or link-local addresses
+# are refused unless listed here: development and tests deliver to this machine's loopback.
+WEBHOOK_ALLOWED_NETWORKS = env_list(
+    "WEBHOOK_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128" if DEBUG else ""
+)
+WEBHOOK_TIMEOUT = float(env("WEBHOOK_TIMEOUT", "5"))
+WEBHOOK_RETRY_BASE_SECONDS = float(env("WEBHOOK_RETRY_BASE_SECONDS", "60"))
+WEBHOOK_RETRY_MAX_SECONDS = float(env("WEBHOOK_RETRY_MAX_SECONDS", str(8 * 3600)))
 CELERY_BEAT_SCHEDULE = {
     # Also how soon the emails a dead worker had taken are handed over again (decision 0003).
     "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 30.0},
     "expire-redemptions": {"task": "seats.tasks.expire_redemptions", "schedule": 300.0},
     "remind-redemptions": {"task": "seats.tasks.remind_redemptions", "schedule": 3600.0},
+    # Once a week is enough; a second run in the same week sends nothing (alerts.digest).
+    "weekly-digest": {
+        "task": "alerts.tasks.send_weekly_digests",
+        "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
+    },
+    # Also how soon a webhook retry that is due, or one a dead worker had taken, is sent again.
+    "sweep-webhooks": {
+        "task": "webhooks.tasks.sweep_webhooks",
+        "schedule": 30.0,
+        "options": {"expires": 30.0},
+    },
     # Also how soon an import whose worker died or whose message was lost runs again. A run that
     # waited out its turn (no worker was up) is dropped: each would queue every waiting job again.
     "requeue-stalled-imports": {
@@ -263,6 +287,8 @@ CELERY_BEAT_SCHEDULE = {
 CAMPUS_BACKEND = env("CAMPUS_BACKEND", "campus.client.LocalCampus")
 CAMPUS_BASE_URL = env("CAMPUS_BASE_URL", f"{SITE_URL}/campus").rstrip("/")
 CAMPUS_CALLBACK_SECRET = env("CAMPUS_CALLBACK_SECRET")  # signs Campus's progress callbacks
+# The weekly digest lists links unredeemed for more than this many days.
+ALERTS_STALE_LINK_DAYS = int(env("ALERTS_STALE_LINK_DAYS", "7"))
 
 # --- Logging -----------------------------------------------------------------------------------
 # One line per event with the request id; JSON in production for the log pipeline. Seat services

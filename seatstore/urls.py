@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from joins.urls import join_urlpatterns, request_urlpatterns
 from notifications import webhooks
 
 from .health import health
@@ -20,7 +21,11 @@ urlpatterns = [
     path("account/", include("sso.urls")),
     path("account/", include("accounts.urls")),
     path("account/", include("portal.urls")),
+    path("account/", include("joins.portal_urls")),
     path("redeem/", include("seats.urls")),
+    path("alerts/", include("alerts.urls")),
+    path("join/", include(join_urlpatterns)),
+    path("request-seat/", include(request_urlpatterns)),
     path("shop/", include("shop.urls")),
     path("campus/", include("campus.urls")),
     path("webhooks/anymail/<slug:esp>/tracking/", webhooks.tracking, name="tracking_webhook"),

@@ -71,6 +71,8 @@ def make_store_admin(**kwargs) -> User:
             "redemption",
             "enrollment",
             "supplementalquestion",
+            "endpoint",
+            "delivery",
         )
     ]
     user.user_permissions.set(Permission.objects.filter(codename__in=[*codenames, "view_user"]))
@@ -183,3 +185,24 @@ def make_seat(
     elif status == Seat.Status.RETURNED:
         services.refund_seat(seat=seat, actor=make_store_admin())
     return Seat.objects.get(pk=seat.pk)
+
+
+def make_join_link(order: Order, *, cap: int = 10, days: int = 14, allowed_domains: str = ""):
+    """A join link to the seats of ``order``'s group and course, made by its buyer: (link,
+    token)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from joins.services import create_join_link
+    from joins.tokens import token_for
+
+    link = create_join_link(
+        actor=order.buyer,
+        group=order.owner_group,
+        product=order.lines.get().product,
+        cap=cap,
+        expires_at=timezone.now() + timedelta(days=days),
+        allowed_domains=allowed_domains,
+    )
+    return link, token_for(link.token_nonce)

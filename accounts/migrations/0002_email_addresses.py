@@ -1,6 +1,6 @@
 """Every account gets allauth's record of its address. Nothing proved the addresses of accounts
 made before (anyone could register any address), so they start unverified: the owner's next
-sign-in emails a confirmation link (docs/decisions/0007)."""
+sign-in emails a confirmation link (docs/decisions/0010)."""
 
 from django.db import migrations
 

@@ -66,3 +66,9 @@ def page_numbers(page) -> list[int | None]:
         number if isinstance(number, int) else None
         for number in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
     ]
+
+
+@register.inclusion_tag("portal/includes/chart.html")
+def chart(chart):
+    """Draw a ``portal.charts.Chart`` as inline SVG."""
+    return {"chart": chart}

@@ -1,7 +1,13 @@
 """Every action that changes a seat, one function each. Views, admin actions, imports, tasks and
 tests call these; nothing else changes a seat's status."""
 
-from .assignment import assign_seat, enroll_retail_buyer, transfer_seat, unassign_seat
+from .assignment import (
+    assign_seat,
+    enroll_retail_buyer,
+    take_seat,
+    transfer_seat,
+    unassign_seat,
+)
 from .ownership import change_seat_owner_group, set_order_owner_group
 from .redemption import (
     LinkError,
@@ -37,6 +43,7 @@ __all__ = [
     "request_return",
     "resend_redemption",
     "set_order_owner_group",
+    "take_seat",
     "transfer_seat",
     "unassign_seat",
 ]

@@ -13,6 +13,7 @@ from accounts.models import User
 from core.errors import SeatActionError
 
 from .. import access, data_rules, rules
+from ..events import record_events
 from ..models import Enrollment, Seat, SeatEvent, SupplementalAnswer, SupplementalQuestion
 
 logger = logging.getLogger("seats")
@@ -136,7 +137,7 @@ def record_event(
         seat.status,
         extra={"seat_id": seat.pk, "action": str(action), "actor_id": getattr(actor, "pk", None)},
     )
-    return SeatEvent.objects.create(
+    event = SeatEvent(
         seat=seat,
         action=action,
         from_status=from_status,
@@ -144,6 +145,7 @@ def record_event(
         actor=actor,
         details=details or {},
     )
+    return record_events([event])[0]
 
 
 def require_no_active_enrollment(product, email: str) -> None:

@@ -33,9 +33,13 @@ def assign_seat(
     answers: dict | None = None,
     owner_group: PurchasingGroup | None = None,
     expected_version: int | None = None,
+    details: dict | None = None,
+    notify: bool = True,
 ) -> Seat:
     """Give an available seat to the learner with this email, enrolling them at once. An unknown
-    email gets an account and an invitation instead of the assignment notice."""
+    email gets an account and an invitation instead of the assignment notice. ``details`` say
+    what led to it (a seat request) in the event; ``notify=False`` is for a caller whose own
+    email tells the learner (an approved request)."""
     with acting_on(seat, actor=actor, expected_version=expected_version) as seat:
         require(seat, SeatEvent.Action.ASSIGN)
         product = seat.order_line.product
@@ -51,7 +55,33 @@ def assign_seat(
             learner=learner,
             answers=cleaned,
             invited=created,
-            details={"learner": learner.email},
+            details={"learner": learner.email, **(details or {})},
+            notify=notify or created,
+        )
+    return seat
+
+
+@refusing_conflicts
+def take_seat(
+    *, seat: Seat | int, learner: User, answers: dict | None = None, details: dict
+) -> Seat:
+    """A learner takes an available seat for themselves through a door an agent opened (a join
+    link). The caller decided, under its own lock, that the door lets them in and chose the
+    seat; the seat's rules are the assignment's, checked here. The learner is the event's actor
+    and ``details`` name the door."""
+    with acting_on(seat, actor=None) as seat:
+        require(seat, SeatEvent.Action.ASSIGN)
+        product = seat.order_line.product
+        cleaned = clean_answers(product, answers)
+        require_no_active_enrollment(product, learner.email)
+        hand_over(
+            seat,
+            SeatEvent.Action.ASSIGN,
+            actor=learner,
+            learner=learner,
+            answers=cleaned,
+            invited=False,
+            details={"learner": learner.email, **details},
         )
     return seat
 
@@ -89,9 +119,10 @@ def hand_over(
     answers: dict,
     invited: bool,
     details: dict,
+    notify: bool = True,
 ) -> None:
     """What every way of giving a locked seat to a learner does once the rules passed: enroll
-    them in Campus, move the seat, keep their answers, tell them."""
+    them in Campus, move the seat, keep their answers, tell them (unless the caller does)."""
     enrollment = campus().enroll(learner=learner, product=seat.order_line.product, seat=seat)
     transition(
         seat,
@@ -102,7 +133,8 @@ def hand_over(
         enrollment=enrollment,
     )
     save_answers(seat, learner, answers)
-    notify_learner(seat, learner, invited=invited)
+    if notify:
+        notify_learner(seat, learner, invited=invited)
 
 
 def notify_learner(seat: Seat, learner: User, *, invited: bool) -> None:

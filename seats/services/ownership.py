@@ -9,8 +9,9 @@ from groups.models import PurchasingGroup
 from orders.models import Order
 
 from .. import access, rules
+from ..events import record_events
 from ..models import Seat, SeatEvent
-from ._base import acting_on, refusing_conflicts, require, require_store_admin
+from ._base import acting_on, record_event, refusing_conflicts, require, require_store_admin
 
 
 def apply_owner_group(seat: Seat, group: PurchasingGroup, *, actor: User) -> None:
@@ -24,11 +25,10 @@ def apply_owner_group(seat: Seat, group: PurchasingGroup, *, actor: User) -> Non
     seat.owner_group = group
     seat.version += 1
     seat.save(update_fields=["owner_group", "version", "updated_at"])
-    SeatEvent.objects.create(
-        seat=seat,
-        action=SeatEvent.Action.CHANGE_OWNER_GROUP,
+    record_event(
+        seat,
+        SeatEvent.Action.CHANGE_OWNER_GROUP,
         from_status=seat.status,
-        to_status=seat.status,
         actor=actor,
         details={"from_group": previous.name if previous else None, "to_group": group.name},
     )
@@ -65,16 +65,18 @@ def set_order_owner_group(*, order: Order, actor: User, group: PurchasingGroup) 
     ids = [pk for pk, _, _ in movable]
 
     Seat.objects.filter(pk__in=ids).update(owner_group=group, version=F("version") + 1)
-    SeatEvent.objects.bulk_create(
-        SeatEvent(
-            seat_id=pk,
-            action=SeatEvent.Action.CHANGE_OWNER_GROUP,
-            from_status=status,
-            to_status=status,
-            actor=actor,
-            details={"from_group": previous, "to_group": group.name},
-        )
-        for pk, status, previous in movable
+    record_events(
+        [
+            SeatEvent(
+                seat_id=pk,
+                action=SeatEvent.Action.CHANGE_OWNER_GROUP,
+                from_status=status,
+                to_status=status,
+                actor=actor,
+                details={"from_group": previous, "to_group": group.name},
+            )
+            for pk, status, previous in movable
+        ]
     )
     Order.objects.filter(pk=order.pk).update(owner_group=group)
     return len(ids), kept

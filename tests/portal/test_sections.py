@@ -1,5 +1,6 @@
-"""The navigation offers each person the sections they have something in: Orders to buyers and
-agents, Groups to agents, My training and Shop to everyone signed in."""
+"""The navigation offers each person the sections they have something in: Orders and Webhooks to
+buyers and agents, Groups, Join links and Seat requests to agents, My training and Shop to
+everyone signed in."""
 
 import re
 
@@ -22,16 +23,25 @@ def test_a_learner_sees_no_orders_nor_groups(client, learner):
     assert tabs(client) == ["My training", "Shop"]
 
 
-def test_a_buyer_who_is_no_agent_sees_orders_only(client, group):
+def test_a_buyer_who_is_no_agent_sees_orders_and_webhooks(client, group):
     buyer = factories.UserFactory()
     factories.make_order(seats=1, buyer=buyer, group=group)
     client.force_login(buyer)
-    assert tabs(client) == ["Orders", "My training", "Shop"]
+    assert tabs(client) == ["Orders", "Webhooks", "My training", "Shop"]
 
 
-def test_an_agent_sees_orders_and_groups(client, agent):
+def test_an_agent_sees_orders_groups_join_links_seat_requests_and_webhooks(client, agent):
     client.force_login(agent)
-    assert tabs(client) == ["Orders", "Groups", "My training", "Shop"]
+    assert tabs(client) == [
+        "Orders",
+        "Groups",
+        "Join links",
+        "Seat requests",
+        "Webhooks",
+        "My training",
+        "Email alerts",
+        "Shop",
+    ]
 
 
 @pytest.mark.django_db

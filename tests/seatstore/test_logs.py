@@ -1,5 +1,6 @@
-"""A live link's token never reaches a log: not gunicorn's access or error log, not Django's
-request warnings, not runserver's request lines, in text or JSON. And a seat action's JSON line
+"""A live link's token (redemption, password, join or request link) never reaches a log: not
+gunicorn's access or error log, not Django's request warnings, not runserver's request lines, in
+text or JSON. And a seat action's JSON line
 carries its ids as fields."""
 
 import contextlib
@@ -25,22 +26,34 @@ from django.utils.log import configure_logging
 from gunicorn.app.wsgiapp import WSGIApplication
 
 from accounts.emails import password_link_context
+from joins import tokens as join_tokens
+from joins.services import replace_request_link
 from seats import services
 from seatstore.logs import DJANGO_LOGGERS, REDACTED, JsonFormatter
 from seatstore.middleware import RequestIdFilter
-from tests.factories import UserFactory
+from tests.factories import UserFactory, make_join_link
 from tests.support.links import link_path
 
 DOCKERFILE = Path(__file__).resolve().parents[2] / "Dockerfile"
 
 
-@pytest.fixture(params=["redemption", "password", "old password", "confirmation"])
-def live_link(request, redemption):
-    """(path, token) of a link as emailed: a redemption link, a password link (as sent now, and
-    as sent before the accounts moved to allauth), or an address confirmation link."""
+@pytest.fixture(
+    params=["redemption", "password", "old password", "confirmation", "join", "request"]
+)
+def live_link(request, redemption, order):
+    """(path, token) of a link as emailed or shared: a redemption link, a password link (as sent
+    now, and as sent before the accounts moved to allauth), an address confirmation link, a join
+    link or a group's request link."""
     if request.param == "redemption":
         path = link_path(redemption)
         return path, path.split("/")[-2]
+    if request.param == "join":
+        _link, token = make_join_link(order)
+        return reverse("join", args=[token]), token
+    if request.param == "request":
+        link = replace_request_link(group=order.owner_group, actor=order.buyer)
+        token = join_tokens.token_for(link.token_nonce)
+        return reverse("request_seat_link", args=[token]), token
     user = UserFactory(verified=request.param != "confirmation")
     if request.param == "confirmation":
         key = EmailConfirmationHMAC(user.emailaddress_set.get()).key

@@ -89,15 +89,18 @@ def base_env(**extra) -> dict:
     }
 
 
-def start_celery_worker(start_process: StartProcess, *, smtp_port: int, broker: str) -> Process:
-    """A Celery worker (solo pool) on ``broker``, sending over SMTP to ``smtp_port``, once it
-    consumes."""
+def start_celery_worker(
+    start_process: StartProcess, *, smtp_port: int, broker: str, **extra_env
+) -> Process:
+    """A Celery worker (solo pool) on ``broker``, sending over SMTP to ``smtp_port``, with
+    ``extra_env`` added to its environment, once it consumes."""
     env = base_env(
         REDIS_URL=broker,
         CELERY_TASK_ALWAYS_EAGER="0",
         EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
         EMAIL_HOST="127.0.0.1",
         EMAIL_PORT=str(smtp_port),
+        **extra_env,
     )
     name = f"worker-{uuid.uuid4().hex[:8]}"
     worker = start_process(

@@ -10,6 +10,7 @@ from django.db import transaction
 from accounts.models import User
 from accounts.services import mark_address_verified
 from groups.models import GroupMembership, PurchasingGroup
+from joins import services as join_services
 from orders.models import Product, PurchasingAgentAgreement, Store
 from seats import services
 from seats.models import Seat, SupplementalQuestion
@@ -17,7 +18,7 @@ from shop import services as order_services
 
 PASSWORD = "seatstore-demo"
 STORE_SLUG = "northwind-academy"
-ADMIN_APPS = ("accounts", "orders", "groups", "seats", "notifications")
+ADMIN_APPS = ("accounts", "orders", "groups", "seats", "joins", "notifications", "webhooks")
 
 
 class Command(BaseCommand):
@@ -128,6 +129,7 @@ class Command(BaseCommand):
             store=store, buyer=agent, owner_group=operations, items=[(first_aid, 5)]
         )
         self._order(store, other, contoso, fire, 8, admin)
+        join_services.set_request_domains(group=warehouse, actor=agent, domains="northwind.example")
 
     def _order(self, store, buyer, group, product, quantity, admin):
         order = order_services.create_order(
