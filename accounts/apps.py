@@ -5,6 +5,7 @@ class AccountsConfig(AppConfig):
     name = "accounts"
 
     def ready(self):
-        from . import emails
+        from . import emails, receivers
 
         emails.register()
+        receivers.connect()

@@ -1,5 +1,7 @@
 """What happens to an account by email."""
 
+from allauth.account.models import EmailAddress
+
 from notifications.models import OutboundEmail
 from notifications.services import queue_email
 
@@ -13,3 +15,13 @@ def email_password_link(*, user: User) -> OutboundEmail:
     mail-server outage delays it instead of losing it; the link itself is made when it is sent."""
     kind = AccountEmail.PASSWORD_RESET if user.has_usable_password() else AccountEmail.ACCOUNT_SETUP
     return queue_email(kind=kind, to=user.email, context={"user_id": user.pk})
+
+
+def mark_address_verified(*, user: User) -> None:
+    """The user proved their address by using a link we emailed to it (a password link, an
+    invitation): it counts from now on, as its primary address."""
+    updated = EmailAddress.objects.filter(user=user, email__iexact=user.email).update(
+        verified=True, primary=True
+    )
+    if not updated:
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)

@@ -1,36 +1,44 @@
-"""The learner's own pages: registration, the landing page after sign-in, My training."""
+"""Addresses that emails already sent point to, from before the accounts moved to allauth: each
+sends the visitor to the page that does the job now."""
 
-from django.conf import settings
-from django.contrib import messages
-from django.contrib.auth import login
-from django.shortcuts import redirect, render
-from django.views.decorators.debug import sensitive_post_parameters
+from urllib.parse import urlencode
 
-from core.navigation import safe_next
-from core.ratelimit import rate_limit
+from django.contrib.auth.tokens import default_token_generator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
+from django.views.decorators.cache import never_cache
 
-from .forms import RegistrationForm, save_unless_taken
+from .emails import password_link_context
+from .models import User
 
 
-@sensitive_post_parameters("password1", "password2")
-@rate_limit(
-    "register",
-    limit=lambda: settings.REGISTER_RATE_LIMIT,
-    methods=("POST",),
-    template="registration/rate_limited.html",
-)
-def register(request):
-    """Create an account and sign in, then go back where the visitor came from (a redemption
-    link, usually) if that is a page of this site."""
-    next_url = safe_next(request)
-    if request.user.is_authenticated:
-        return redirect(next_url or "portal:home")
-    form = RegistrationForm(
-        request.POST if request.method == "POST" else None,
-        initial={"email": request.GET.get("email", "")},
-    )
-    if form.is_valid() and (user := save_unless_taken(form)):
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, "Your account is ready; you are signed in.")
-        return redirect(next_url or "portal:home")
-    return render(request, "accounts/register.html", {"form": form, "next": next_url})
+def register(request: HttpRequest) -> HttpResponse:
+    """The old registration page: same query (email, next) on allauth's sign-up page."""
+    url = reverse_with_query("account_signup", request.GET)
+    return redirect(url, permanent=True)
+
+
+@never_cache
+def old_password_link(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """A password link (reset or invitation) emailed before: still good while Django's token
+    for it is, exchanged for an allauth link made now; a dead one gets allauth's "invalid link"
+    page, which offers a new one."""
+    user = _user_from(uidb64)
+    if user is not None and default_token_generator.check_token(user, token):
+        return redirect(password_link_context(user)["set_password_url"])
+    return redirect("account_reset_password_from_key", uidb36="0", key="invalid")
+
+
+def _user_from(uidb64: str) -> User | None:
+    try:
+        return User.objects.get(pk=int(force_str(urlsafe_base64_decode(uidb64))))
+    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
+        return None
+
+
+def reverse_with_query(name: str, query) -> str:
+    wanted = {key: query[key] for key in ("email", "next") if query.get(key)}
+    return reverse(name) + (f"?{urlencode(wanted)}" if wanted else "")

@@ -56,6 +56,12 @@ class Store(models.Model):
         help_text="Days from payment during which an order's unused seats can be handed out; "
         "blank means for ever. Seats already assigned stay with their learners.",
     )
+    require_agent_two_factor = models.BooleanField(
+        "agents must use two-factor sign-in",
+        default=False,
+        help_text="The store's purchasing agents set up two-factor sign-in (an authenticator "
+        "app) before they can use their pages; it applies from their next sign-in.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -16,8 +16,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from accounts.forms import RegistrationForm
+from accounts.forms import SignupForm
 from accounts.models import User
+from accounts.verification import remember_proven
 from core.errors import SeatActionError
 from core.ratelimit import rate_limit
 
@@ -40,7 +41,7 @@ def limited(view: Callable) -> Callable:
     return rate_limit(
         "redeem",
         limit=lambda: settings.REDEEM_RATE_LIMIT,
-        template="registration/rate_limited.html",
+        template="429.html",
     )(never_cache(view))
 
 
@@ -86,6 +87,7 @@ def claim(request: HttpRequest, redemption_id: int) -> HttpResponse:
     if problems := rules.problems(redemption.seat, SeatEvent.Action.REDEEM):
         return offer(step="unavailable", refusal=problems[0])
     if not request.user.is_authenticated:
+        remember_proven(request, redemption.recipient_email)
         return offer(step="account", **_account_choices(redemption))
     try:
         check_redeemer(redemption, request.user)
@@ -109,10 +111,12 @@ def claim(request: HttpRequest, redemption_id: int) -> HttpResponse:
 
 
 def _account_choices(redemption: Redemption) -> dict:
-    """A recipient with an account signs in; anyone else registers, the email filled in."""
+    """A recipient with an account signs in; anyone else registers, the email filled in. The
+    link proves the recipient's address (``remember_proven``): registering with it needs no
+    confirmation email."""
     if User.objects.filter(email=redemption.recipient_email).exists():
         return {"has_account": True}
-    return {"registration_form": RegistrationForm(initial={"email": redemption.recipient_email})}
+    return {"registration_form": SignupForm(initial={"email": redemption.recipient_email})}
 
 
 def _offer(request: HttpRequest, redemption: Redemption, *, step: str, **context) -> HttpResponse:

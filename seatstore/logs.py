@@ -2,13 +2,16 @@
 
 Our URLs that carry a bearer secret: an emailed redemption link (``/redeem/<token>/``), a
 shared join link (``/join/<token>/``) or request link (``/request-seat/link/<token>/``), a
-password link (``/account/password/reset/<uidb64>/<token>/``) and an alert's unsubscribe link
+password link (``/account/password/reset/key/<uidb36>-<token>/``, and the
+``/account/password/reset/<uidb64>/<token>/`` of links emailed before), an address confirmation
+link (``/account/confirm-email/<key>/``) and an alert's unsubscribe link
 (``/alerts/unsubscribe/<token>/``, which can only switch that alert off). Most of their pages
-swap the token for a session and redirect; the unsubscribe page takes a one-click POST from mail
-programs at the same address. Either way the first request line reaches every log of paths:
-gunicorn's access log (``seatstore.gunicorn_conf``), Django's request warnings, runserver's
-request lines. ``redact`` replaces the token, in plain and in percent-encoded paths (a ``next=``
-query string), wherever it appears in a line.
+swap the token for a session and redirect (the confirmation page asks to confirm first); the
+unsubscribe page takes a one-click POST from mail programs at the same address. Either way the
+first request line reaches every log of paths: gunicorn's access log
+(``seatstore.gunicorn_conf``), Django's request warnings, runserver's request lines. ``redact``
+replaces the token, in plain and in percent-encoded paths (a ``next=`` query string), wherever it
+appears in a line.
 
 JSON lines carry the message, its level and logger, the request id and any ``extra`` fields
 (seat_id, action, ...) a caller attached.
@@ -30,11 +33,13 @@ _SECRET_PATHS = (
     re.compile(rf"({_SLASH}join{_SLASH})(?!claim{_SLASH})({_SEGMENT})"),
     # /request-seat/link/<token>/.
     re.compile(rf"({_SLASH}request-seat{_SLASH}link{_SLASH})({_SEGMENT})"),
-    # /password/reset/<uidb64>/<token>/, but not Django's /password/reset/<uidb64>/set-password/.
+    # /password/reset/<uidb64>/<token>/ and /password/reset/key/<uidb36>-<token>/ (the uid is
+    # redacted with it), but not Django's /password/reset/<uidb64>/set-password/.
     re.compile(
         rf"({_SLASH}password{_SLASH}reset{_SLASH}{_SEGMENT}{_SLASH})"
         rf"(?!set-password(?:{_SLASH}|$))({_SEGMENT})"
     ),
+    re.compile(rf"({_SLASH}confirm-email{_SLASH})({_SEGMENT})"),
 )
 
 

@@ -67,6 +67,13 @@ INSTALLED_APPS = [
     "notifications",
     "core",
     "accounts",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.usersessions",
+    "sso",
     "shop",
     "portal",
     "backoffice",
@@ -83,8 +90,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "seatstore.privacy.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "seatstore.two_factor.RequireTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -124,11 +134,59 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTH_USER_MODEL = "accounts.User"
-LOGIN_URL = "login"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "portal:home"
 PASSWORD_RESET_TIMEOUT = 7 * 24 * 3600  # invitations use the reset token to set a first password
 SUPPORT_EMAIL = env("SUPPORT_EMAIL", "support@seatstore.local")
-LOGOUT_REDIRECT_URL = "login"
+LOGOUT_REDIRECT_URL = "account_login"
+
+# --- Accounts (django-allauth; docs/accounts.md) -------------------------------------------------
+# Email is the login; an address counts once its owner proved it (a link we emailed, a
+# redemption link or an invitation to that address, or an OpenID provider that vouches for it).
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "sso.adapter.SingleSignOnAdapter"
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm", "login": "sso.forms.LoginForm"}
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CHANGE_EMAIL = True
+# Django's own reset token (password hash, last sign-in, address): allauth's variant reads the
+# addresses table per token, a query per invitation when the outbox renders a batch.
+ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "django.contrib.auth.tokens.PasswordResetTokenGenerator"
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_SESSION_REMEMBER = None
+# Failed sign-ins are counted per account (whatever address they come from) and per client;
+# after LOGIN_ATTEMPTS_LIMIT failures an account waits LOGIN_ATTEMPTS_TIMEOUT seconds, or resets
+# its password, which clears the count. Reset and verification emails are limited per address.
+LOGIN_ATTEMPTS_LIMIT = int(env("LOGIN_ATTEMPTS_LIMIT", "5"))
+LOGIN_ATTEMPTS_TIMEOUT = int(env("LOGIN_ATTEMPTS_TIMEOUT", "300"))
+ACCOUNT_RATE_LIMITS = {
+    "login": f"{env('LOGIN_RATE_LIMIT', '20')}/m/ip",
+    "login_failed": f"10/m/ip,{LOGIN_ATTEMPTS_LIMIT}/{LOGIN_ATTEMPTS_TIMEOUT}s/key",
+    "signup": f"{env('REGISTER_RATE_LIMIT', '10')}/m/ip",
+    "reset_password": f"{env('PASSWORD_RESET_RATE_LIMIT', '5')}/m/ip,3/5m/key",
+    "confirm_email": "1/3m/key",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Seatstore"
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 5
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("TIME_ZONE", "UTC")
@@ -293,7 +351,7 @@ if not DEBUG:
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.FailOpenRedisCache",
             "LOCATION": env("CACHE_URL", REDIS_URL),
             "KEY_PREFIX": "seatstore",
             "OPTIONS": {"socket_connect_timeout": REDIS_CONNECT_TIMEOUT, "socket_timeout": 1},
@@ -308,9 +366,6 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Requests per minute and client IP. Behind a proxy, say how many proxies append to
 # X-Forwarded-For, or every client shares the proxy's address.
 REDEEM_RATE_LIMIT = int(env("REDEEM_RATE_LIMIT", "30"))
-REGISTER_RATE_LIMIT = int(env("REGISTER_RATE_LIMIT", "10"))
-LOGIN_RATE_LIMIT = int(env("LOGIN_RATE_LIMIT", "20"))
-PASSWORD_RESET_RATE_LIMIT = int(env("PASSWORD_RESET_RATE_LIMIT", "5"))
 RATELIMIT_TRUSTED_PROXIES = int(env("RATELIMIT_TRUSTED_PROXIES", "0"))
 # Requests per minute and API key, whatever the client's address.
 API_RATE_LIMIT = int(env("API_RATE_LIMIT", "600"))

@@ -18,6 +18,12 @@ def _fast_and_local(settings, tmp_path):
 
 
 @pytest.fixture
+def admin_user(db):
+    """pytest-django's superuser, with the authenticator app staff must have."""
+    return factories.UserFactory(email="superuser@example.com", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
 def group(db):
     return factories.PurchasingGroupFactory()
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import factory
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
@@ -14,6 +15,7 @@ from orders.models import Order, Product, PurchasingAgentAgreement, Store
 from seats import services
 from seats.models import Seat, SupplementalQuestion
 from shop import services as order_services
+from tests.support.two_factor import give_totp
 
 PASSWORD = "correct-horse-battery"
 
@@ -32,6 +34,22 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+    @factory.post_generation
+    def verified(obj, create, extracted, **kwargs):
+        """The address counts (``verified=False`` for one awaiting its confirmation)."""
+        if create:
+            EmailAddress.objects.create(
+                user=obj, email=obj.email, primary=True, verified=extracted is not False
+            )
+
+    @factory.post_generation
+    def two_factor(obj, create, extracted, **kwargs):
+        """Staff have an authenticator app, as they must (``two_factor=False`` for one who has
+        not set it up yet); anyone else with ``two_factor=True``."""
+        wanted = obj.is_staff if extracted is None else extracted
+        if create and wanted:
+            give_totp(obj)
 
 
 def make_store_admin(**kwargs) -> User:

@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 
-from accounts.forms import RegistrationForm
+from accounts.forms import SignupForm
 from core.errors import SeatActionError
 from orders.models import Product
 from seats.forms import SupplementalAnswersForm
@@ -71,7 +71,7 @@ def join_claim(request: HttpRequest, link_id: int) -> HttpResponse:
     if problem := next(iter(rules.link_problems(link, claims=claims)), None):
         return _dead(request, link, problem)
     if not signed_in:
-        return _page(request, context, step="account", registration_form=RegistrationForm())
+        return _page(request, context, step="account", registration_form=SignupForm())
     if problem := next(iter(rules.joiner_problems(link, request.user)), None):
         return _page(request, context, step="refused", refusal=problem)
     form = SupplementalAnswersForm(

@@ -70,14 +70,10 @@ def screenshot(page):
 
 @pytest.fixture
 def sign_in(page):
-    """Sign in through the login form, as a person would."""
-    from tests.factories import PASSWORD
+    """Sign in through the sign-in form, as a person would (``tests.support.sign_in``)."""
+    from tests.support.sign_in import sign_in_on
 
-    def sign_in_as(user, password: str = PASSWORD):
-        page.goto("/account/login/")
-        page.get_by_label("Email").fill(user.email)
-        page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_load_state()
+    def sign_in_as(user, password: str | None = None):
+        sign_in_on(page, user, password)
 
     return sign_in_as

@@ -7,13 +7,13 @@ from playwright.sync_api import expect
 from orders.models import Order
 from seats.models import Seat
 from tests.factories import (
-    PASSWORD,
     ProductFactory,
     QuestionFactory,
     StoreFactory,
     UserFactory,
     make_store_admin,
 )
+from tests.support.sign_in import sign_in_on
 
 
 @pytest.fixture
@@ -36,10 +36,7 @@ def admin_page(_browser, live_server):
     context = _browser.new_context(base_url=live_server.url)
     context.set_default_timeout(15_000)
     page = context.new_page()
-    page.goto("/admin/login/")
-    page.get_by_label("Email").fill(admin.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    sign_in_on(page, admin)
     yield page
     context.close()
 

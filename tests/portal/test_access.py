@@ -47,7 +47,7 @@ def test_anonymous_visitor_is_sent_to_sign_in(client, order, seat):
     for method, url in pages + urls_of(order, seat):
         response = getattr(client, method)(url)
         assert response.status_code == 302, (method, url)
-        assert response["Location"].startswith(reverse("login")), url
+        assert response["Location"].startswith(reverse("account_login")), url
 
 
 def test_learner_sees_no_orders_and_gets_404_on_an_order(client, learner, order, seat):

@@ -47,6 +47,6 @@ def test_an_agent_sees_orders_groups_join_links_seat_requests_and_webhooks(clien
 
 @pytest.mark.django_db
 def test_a_visitor_is_offered_to_sign_in(client):
-    nav = client.get(reverse("login")).text
+    nav = client.get(reverse("account_login")).text
     assert ">Sign in</a>" in nav
     assert ">Orders</a>" not in nav

@@ -30,7 +30,7 @@ def test_sign_in_and_seat_action_on_one_process_are_seen_on_the_other(start_web,
         f"{a}/account/login/",
         {
             "csrfmiddlewaretoken": browser.form_token(f"{a}/account/login/"),
-            "username": agent.email,
+            "login": agent.email,
             "password": factories.PASSWORD,
         },
     )

@@ -114,7 +114,7 @@ def test_other_account_is_told_and_offered_to_sign_out(client, redemption):
 
     page = client.get(claim).content.decode()
     assert f"This link was sent to {RECIPIENT}" in page
-    assert f'action="{reverse("logout")}"' in page
+    assert f'action="{reverse("account_logout")}"' in page
     assert f'name="next" value="{link}"' in page
 
     refused = client.post(claim)
@@ -122,7 +122,7 @@ def test_other_account_is_told_and_offered_to_sign_out(client, redemption):
     assert Seat.objects.get(pk=redemption.seat_id).status == Seat.Status.AWAITING
     assert Redemption.objects.get(pk=redemption.pk).state == Redemption.State.PENDING
 
-    signed_out = client.post(reverse("logout"), {"next": link})
+    signed_out = client.post(reverse("account_logout"), {"next": link})
     assert signed_out["Location"] == link
     assert "Create your account" in client.get(link, follow=True).content.decode()
 

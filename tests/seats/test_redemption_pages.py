@@ -53,7 +53,7 @@ def test_emailed_link_is_registered_answered_and_redeemed_into_training(
     assert 'value="new.person@example.com"' in body  # the registration form, email filled in
 
     registered = client.post(
-        reverse("accounts:register"),
+        reverse("account_signup"),
         {
             "email": "new.person@example.com",
             "first_name": "New",
@@ -112,10 +112,10 @@ def test_recipient_with_an_account_signs_in_and_comes_back(client, redemption, r
     claim = open_link(client, link_path(redemption))
     page = client.get(claim).content.decode()
     assert "Sign in to redeem" in page
-    assert f"{reverse('login')}?next={claim}" in page
+    assert f"{reverse('account_login')}?next={claim}" in page
 
     signed_in = client.post(
-        reverse("login"), {"username": recipient.email, "password": PASSWORD, "next": claim}
+        reverse("account_login"), {"login": recipient.email, "password": PASSWORD, "next": claim}
     )
     assert signed_in["Location"] == claim
     assert "Redeem your seat" in client.get(claim).content.decode()
@@ -158,6 +158,6 @@ def test_continuing_needs_the_link_opened_in_this_browser(client, redemption, re
 def test_the_link_survives_signing_in_with_another_session_key(client, redemption, recipient):
     claim = open_link(client, link_path(redemption))
     key = client.session.session_key
-    client.post(reverse("login"), {"username": recipient.email, "password": PASSWORD})
+    client.post(reverse("account_login"), {"login": recipient.email, "password": PASSWORD})
     assert client.session.session_key != key
     assert client.post(claim).status_code == 302

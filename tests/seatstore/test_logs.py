@@ -14,6 +14,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from allauth.account.models import EmailConfirmationHMAC
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.servers.basehttp import WSGIRequestHandler
@@ -24,6 +25,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.log import configure_logging
 from gunicorn.app.wsgiapp import WSGIApplication
 
+from accounts.emails import password_link_context
 from joins import tokens as join_tokens
 from joins.services import replace_request_link
 from seats import services
@@ -35,9 +37,12 @@ from tests.support.links import link_path
 DOCKERFILE = Path(__file__).resolve().parents[2] / "Dockerfile"
 
 
-@pytest.fixture(params=["redemption", "password", "join", "request"])
+@pytest.fixture(
+    params=["redemption", "password", "old password", "confirmation", "join", "request"]
+)
 def live_link(request, redemption, order):
-    """(path, token) of a link as emailed or shared: a redemption link, a password link, a join
+    """(path, token) of a link as emailed or shared: a redemption link, a password link (as sent
+    now, and as sent before the accounts moved to allauth), an address confirmation link, a join
     link or a group's request link."""
     if request.param == "redemption":
         path = link_path(redemption)
@@ -49,7 +54,13 @@ def live_link(request, redemption, order):
         link = replace_request_link(group=order.owner_group, actor=order.buyer)
         token = join_tokens.token_for(link.token_nonce)
         return reverse("request_seat_link", args=[token]), token
-    user = UserFactory()
+    user = UserFactory(verified=request.param != "confirmation")
+    if request.param == "confirmation":
+        key = EmailConfirmationHMAC(user.emailaddress_set.get()).key
+        return reverse("account_confirm_email", args=[key]), key
+    if request.param == "password":
+        path = password_link_context(user)["set_password_url"].removeprefix(settings.SITE_URL)
+        return path, path.split("/")[-2]  # <uidb36>-<token>: the whole segment is redacted
     token = default_token_generator.make_token(user)
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     return reverse("password_reset_confirm", args=[uid, token]), token
@@ -105,7 +116,9 @@ def test_gunicorn_access_lines_leave_out_the_token(
     logger = _gunicorn_logger(tmp_path, monkeypatch, **overrides)
 
     _access(logger, path)
-    _access(logger, reverse("login"), query=f"next={path.replace('/', '%2F')}", referer=path)
+    _access(
+        logger, reverse("account_login"), query=f"next={path.replace('/', '%2F')}", referer=path
+    )
 
     lines = (tmp_path / "access.log").read_text().splitlines()
     assert len(lines) == 2

@@ -45,4 +45,4 @@ class Browser:
         return self.request(url, {"csrfmiddlewaretoken": token, **fields})
 
     def sign_in(self, base: str, email: str, password: str) -> tuple[int, str, str]:
-        return self.post_form(f"{base}/account/login/", {"username": email, "password": password})
+        return self.post_form(f"{base}/account/login/", {"login": email, "password": password})

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.models import User
+from accounts.services import mark_address_verified
 from core.signals import demo_seeded
 from groups.models import GroupMembership, PurchasingGroup
 from joins import services as join_services
@@ -37,6 +38,7 @@ class Command(BaseCommand):
         user = User.objects.create_user(
             email=email, password=PASSWORD, first_name=first, last_name=last, **extra
         )
+        mark_address_verified(user=user)  # the demo's addresses are taken as confirmed
         return user
 
     def _create(self):
@@ -143,7 +145,8 @@ class Command(BaseCommand):
             ("Learner with a seat", "learner@northwind.example"),
             ("Purchasing agent, Contoso", "agent@contoso.example"),
         ]
-        self.stdout.write(f"\nLogins (password for all: {PASSWORD}):")
+        self.stdout.write(f"\nLogins (password for all: {PASSWORD}; the admin sets up two-factor")
+        self.stdout.write("sign-in, an authenticator app, at the first sign-in):")
         for role, email in rows:
             self.stdout.write(f"  {role:<30} {email}")
         awaiting = Seat.objects.filter(status=Seat.Status.AWAITING).count()

@@ -38,7 +38,7 @@ def test_training_shows_only_my_own_courses(client, db, other_agent):
 
 
 def test_training_needs_sign_in(client, db):
-    assert client.get(TRAINING)["Location"].startswith(reverse("login"))
+    assert client.get(TRAINING)["Location"].startswith(reverse("account_login"))
 
 
 def test_home_sends_each_person_to_their_work(client, db, agent, learner):

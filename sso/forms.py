@@ -1,0 +1,36 @@
+"""The sign-in form: the people of a domain with single sign-on go to their organization's
+provider as soon as they give their address; everyone else signs in with a password."""
+
+from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.core.exceptions import ImmediateHttpResponse
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from .services import login_for_email
+
+
+class LoginForm(AllauthLoginForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = "Email"
+        self.fields["login"].widget.attrs.pop("placeholder", None)
+        self.fields["password"].widget.attrs.pop("placeholder", None)
+        self.fields["password"].required = False
+
+    def clean(self):
+        email = self.cleaned_data.get("login", "")
+        organization = login_for_email(email) if email else None
+        if organization is not None:
+            raise ImmediateHttpResponse(HttpResponseRedirect(self._provider_url(organization)))
+        if not self.cleaned_data.get("password"):
+            self.add_error("password", "Enter your password.")
+            return self.cleaned_data
+        return super().clean()
+
+    def _provider_url(self, organization) -> str:
+        url = reverse("openid_connect_login", kwargs={"provider_id": organization.provider_key})
+        query = {"process": "login"}
+        if self.request is not None and self.request.POST.get("next"):
+            query["next"] = self.request.POST["next"]
+        return f"{url}?{urlencode(query)}"
