@@ -115,6 +115,13 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Only for the templates of pages' long tables (``<app>/jinja2/``), rendered by a tag
+        # from the Django templates that hold them: see portal/templating.py.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "portal.templating.environment"},
+    },
 ]
 
 # Persistent connections: a new database connection per request costs more than the page.

@@ -233,3 +233,11 @@ def test_a_returns_decision_shows_on_the_seats_row(agent_client, order, seats, s
     row = order_page(agent_client, order).text.split(f'id="seat-{seat.pk}"')[1].split("</tr>")[0]
     assert "Return denied" in row
     assert "note: Course already started" in row
+
+
+def test_order_page_shows_what_learners_typed_as_text(agent_client, order, seats):
+    seat = seats["assigned"]
+    seat.learner.first_name = "<b>Ada</b>"
+    seat.learner.save()
+    row = order_page(agent_client, order).text.split(f'id="seat-{seat.pk}"')[1].split("</tr>")[0]
+    assert "<div>&lt;b&gt;Ada&lt;/b&gt;</div>" in row
