@@ -19,6 +19,16 @@ def timestamp(value, format_string: str) -> str:
     return tags.timestamp(template_localtime(value), format_string)
 
 
+RETURN_ACTIONS = ("request_return", "approve_return", "deny_return")
+
+
+def return_news(seat):
+    """The seat's last event when it is a return being requested or decided, so the agent sees
+    the store's decision (and its note) on the seat's row until something else happens to it."""
+    last = seat.last_events[0] if seat.last_events else None
+    return last if last and last.action in RETURN_ACTIONS else None
+
+
 def environment(**options) -> Environment:
     """Auto-escaping, and strict: a misspelt name fails the tests instead of printing nothing."""
     for ours in ("autoescape", "undefined"):
@@ -28,6 +38,6 @@ def environment(**options) -> Environment:
         date=date,
         timestamp=timestamp,
         event_summary=tags.event_summary,
-        return_news=tags.return_news,
+        return_news=return_news,
     )
     return env

@@ -46,20 +46,6 @@ def timestamp(value, format_string: str) -> str:
     )
 
 
-RETURN_ACTIONS = ("request_return", "approve_return", "deny_return")
-
-
-@register.filter
-def return_news(seat):
-    """The seat's last event when it is a return being requested or decided, so the agent sees
-    the store's decision (and its note) on the seat's row until something else happens to it.
-    Read from the history the page already has: no query."""
-    history = getattr(seat, "history", None)
-    if history and history[0].action in RETURN_ACTIONS:
-        return history[0]
-    return None
-
-
 @register.simple_tag
 def page_numbers(page) -> list[int | None]:
     """The page numbers a pagination links to around ``page``: the first and last, two on each
