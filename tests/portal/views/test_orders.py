@@ -68,7 +68,7 @@ def test_order_page_shows_lines_badges_links_and_history_length(agent_client, or
     history = reverse("portal:seat_history", args=[awaiting.pk])
     assert f'<details class="disclosure" data-history="{history}">' in text
     assert f'aria-label="History of seat {awaiting.pk} (1)">History (1)</summary>' in text
-    assert f'<a href="{history}">Read the history of seat {awaiting.pk}</a>' in text
+    assert f'<a href="{history}">See every event of seat {awaiting.pk}</a>' in text
 
 
 def test_order_page_offers_the_actions_of_each_state(agent_client, order, seats):
