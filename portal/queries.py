@@ -9,7 +9,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet, Subquery, Window
 from groups.models import PurchasingGroup
 from imports.jobs import progress_of
 from orders.models import Order, OrderLine
-from seats.access import managed_group_ids, orders_visible_to, seats_visible_to
+from seats.access import managed_group_ids, order_seats_visible_to, orders_visible_to
 from seats.capacity import capacity
 from seats.models import ImportJob, Redemption, Seat, SeatEvent
 from seats.selectors import annotate_status_counts, search_seats
@@ -26,8 +26,8 @@ def order_list(user) -> QuerySet[Order]:
 
 
 def order_seats(user, order: Order) -> QuerySet[Seat]:
-    """The seats of an order that the user manages."""
-    return seats_visible_to(user).filter(order=order)
+    """The seats of an order that the user sees."""
+    return order_seats_visible_to(user, order)
 
 
 def seat_page(seats: QuerySet[Seat], *, status: str = "", search: str = "") -> QuerySet[Seat]:
