@@ -24,7 +24,7 @@ def _redeemed(seat, agent, *, sent_to: str, by) -> None:
 def test_only_those_who_redeemed_a_link_to_their_own_address_count_as_verified(order, agent):
     redeemer = UserFactory(email="ada@example.com", verified=False)
     stranger = UserFactory(email="bob@example.com", verified=False)
-    never = UserFactory(email="cy@example.com", verified=False)
+    UserFactory(email="cy@example.com", verified=False)  # never redeemed anything
     first, second = order.seats.order_by("pk")[:2]
     _redeemed(first, agent, sent_to="Ada@Example.com", by=redeemer)
     _redeemed(second, agent, sent_to="someone-else@example.com", by=stranger)
