@@ -55,7 +55,7 @@ def test_add_a_security_key_and_sign_in_with_it(
     page.get_by_role("link", name="Account").click()
     page.get_by_role("link", name="Two-factor sign-in").click()
     screenshot("accounts-two-factor")
-    page.get_by_role("link", name="Add", exact=True).click()
+    page.get_by_role("link", name="Add a security key").click()
     page.get_by_label("Password").fill(PASSWORD)  # allauth asks again before changing sign-in
     page.get_by_role("button", name="Confirm").click()
     page.get_by_label("Name").fill("Blue key")
@@ -64,7 +64,7 @@ def test_add_a_security_key_and_sign_in_with_it(
     expect(page.get_by_text("Security key added.")).to_be_visible()
     screenshot("accounts-security-key-recovery-codes")
     page.get_by_role("link", name="Two-factor sign-in").click()
-    page.get_by_role("link", name="Manage").click()
+    page.get_by_role("link", name="Manage security keys").click()
     expect(page.get_by_role("cell", name="Blue key")).to_be_visible()
     screenshot("accounts-security-keys")
 
