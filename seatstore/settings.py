@@ -186,7 +186,16 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": f"{env('PASSWORD_RESET_RATE_LIMIT', '5')}/m/ip,3/5m/key",
     "confirm_email": "1/3m/key",
 }
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Second factors: an authenticator app or a security key (WebAuthn), with recovery codes. A key
+# is a second factor only: signing in with a passkey alone would pass by an organization's single
+# sign-on. Keys need a host name on https, or http://localhost (an IP address cannot be their RP
+# ID), which fido2 accepts as it is: MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN stays off.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_FORMS = {
+    "add_webauthn": "accounts.forms.AddSecurityKeyForm",
+    "authenticate_webauthn": "accounts.forms.SecurityKeyForm",
+    "reauthenticate_webauthn": "accounts.forms.ReauthenticateSecurityKeyForm",
+}
 MFA_TOTP_ISSUER = "Seatstore"
 SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
