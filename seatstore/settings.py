@@ -83,6 +83,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "seatstore.middleware.RequestIdMiddleware",
+    "seatstore.middleware.RefuseNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "seatstore.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -80,8 +80,8 @@ def test_used_and_unknown_links_are_indistinguishable(client, redemption, settin
 
 
 @pytest.mark.parametrize(
-    "token", ["x", "done", "A" * 5000, "☃", "%00", "..", "' OR 1=1 --", "<script>"]
-)
+    "token", ["x", "done", "A" * 5000, "☃", "..", "' OR 1=1 --", "<script>"]
+)  # a NUL is refused before any view: tests/seatstore/test_error_pages.py
 def test_garbage_tokens_get_the_invalid_link_page(client, db, token):
     response = client.get(f"/redeem/{token}/")
     assert response.status_code == 404
