@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.utils import DNS_NAME
 from django.template.loader import render_to_string
 from django.utils.html import escape
 
@@ -96,9 +97,9 @@ class Renderer:
     def rendered(self, email: OutboundEmail) -> Rendered:
         content = self.content(email)
         key = (content.template, *sorted(content.context.items()), *sorted(content.personal))
-        if key not in self._rendered:
-            self._rendered[key] = _render_with_placeholders(content)
-        text, html = self._rendered[key]
+        if (bodies := self._rendered.get(key)) is None:
+            bodies = self._rendered[key] = _render_with_placeholders(content)
+        text, html = bodies
         headers = tuple(content.headers.items())
         return Rendered(
             key=(*key, content.subject, headers),
@@ -143,6 +144,12 @@ class OutboxMessage(EmailMultiAlternatives):
         return message
 
 
+def new_message_id() -> str:
+    """A unique Message-ID (128 random bits) of the same length every time, so that its header
+    line is folded alike in every message (``sending``)."""
+    return f"<{secrets.token_hex(16)}@{DNS_NAME}>"
+
+
 def build_message(
     email: OutboundEmail, *, connection=None, renderer: Renderer | None = None
 ) -> EmailMultiAlternatives:
@@ -160,7 +167,7 @@ def message_of(email: OutboundEmail, rendered: Rendered, *, connection=None) -> 
         body=text,
         to=[email.to_email],
         connection=connection,
-        headers={**rendered.headers, ID_HEADER: str(email.pk)},
+        headers={"Message-ID": new_message_id(), **rendered.headers, ID_HEADER: str(email.pk)},
     )
     message.attach_alternative(html, "text/html")
     message.metadata = {METADATA_KEY: str(email.pk)}

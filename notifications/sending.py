@@ -1,4 +1,4 @@
-"""How a batch's emails leave (docs/decisions/0004).
+"""How a batch's emails leave (docs/decisions/0003).
 
 Over Django's own SMTP backend, the emails of one template in a batch differ only in their
 address, their outbox id, their ``Content.personal`` values (a link, an address), their Date,
@@ -19,7 +19,7 @@ and sent the normal way.
 import logging
 import re
 import secrets
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate
 
 from django.conf import settings
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
@@ -43,9 +43,11 @@ _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _ADDRESS = re.compile(rf"{_ATEXT}(?:\.{_ATEXT})*@{_LABEL}(?:\.{_LABEL})+")
 """An address Django would put in the To header and the envelope as it is: a dot-atom without
 ``=`` or ``?`` (which could start an encoded word), an ASCII domain."""
+_TOKEN = "%" * 32
+"""Where the random part of the Message-ID goes (``emails.new_message_id``)."""
 _BOUNDARY = f"=_{'@' * 32}"
-"""Where the MIME boundary goes: as long as the real ones (``OutboxMessage``), so that the
-Content-Type header folds the same way."""
+"""Where the MIME boundary goes. Both are as long as what replaces them, so that their header
+lines fold as they will in each message."""
 
 
 def _slot(name: str) -> str:
@@ -66,7 +68,7 @@ class Skeleton:
             to=[_slot("to")],
             headers={
                 "Date": _slot("date"),
-                "Message-ID": _slot("message_id"),
+                "Message-ID": f"<{_TOKEN}@{DNS_NAME}>",
                 **rendered.headers,
                 ID_HEADER: _slot("id"),
             },
@@ -82,14 +84,13 @@ class Skeleton:
             for part in mime.walk()
             if not part.is_multipart()
         )
-        slots = [_slot(name) for name in ("to", "date", "message_id", "id")] + [_BOUNDARY]
+        slots = [_slot("to"), _slot("date"), _slot("id"), _TOKEN, _BOUNDARY]
         for name in rendered.personal:
             slots += [placeholder(name), _html_slot(name)]
         pattern = "|".join(re.escape(slot) for slot in sorted(slots, key=len, reverse=True))
         parts = re.split(f"({pattern})".encode(), mime.as_bytes(linesep="\r\n"))
         self._literals = parts[::2]
         self._slots = [slot.decode() for slot in parts[1::2]]
-        self._personal = set(rendered.personal)
 
     @classmethod
     def proven(cls, email: OutboundEmail, rendered: Rendered) -> "Skeleton | None":
@@ -103,7 +104,7 @@ class Skeleton:
             email,
             rendered.personal,
             date=expected["Date"],
-            message_id=expected["Message-ID"],
+            message_token=expected["Message-ID"][1:33],
             boundary=expected.get_boundary(),
         )
         if filled != expected.as_bytes(linesep="\r\n"):
@@ -117,23 +118,20 @@ class Skeleton:
         personal: dict,
         *,
         date: str | None = None,
-        message_id: str | None = None,
+        message_token: str | None = None,
         boundary: str | None = None,
     ) -> bytes | None:
         """The message for ``email``, or None if one of its values could make Django encode it
-        differently."""
-        if set(personal) != self._personal or not _plain_address(email.to_email):
+        differently. Date, Message-ID and boundary are new unless given."""
+        if not _plain_address(email.to_email):
             return None
         if not all(_VALUE.fullmatch(value) and "@@" not in value for value in personal.values()):
-            return None
-        message_id = message_id or make_msgid(domain=DNS_NAME)
-        if len(f"Message-ID: {message_id}") > HEADER_FOLD_WIDTH:
             return None
         values = {
             _slot("to"): email.to_email,
             _slot("date"): date or formatdate(localtime=settings.EMAIL_USE_LOCALTIME),
-            _slot("message_id"): message_id,
             _slot("id"): str(email.pk),
+            _TOKEN: message_token or secrets.token_hex(16),
             _BOUNDARY: boundary or f"=_{secrets.token_hex(16)}",
         }
         for name, value in personal.items():
@@ -150,6 +148,9 @@ class Skeleton:
 
 def _plain_address(address: str) -> bool:
     return len(f"To: {address}") <= HEADER_FOLD_WIDTH and _ADDRESS.fullmatch(address) is not None
+
+
+_UNPROVEN = object()
 
 
 def sends_as_django_smtp(connection) -> bool:
@@ -169,10 +170,10 @@ class Sender:
     def __init__(self, connection, renderer: Renderer):
         self.connection = connection
         self.renderer = renderer
-        self._skeletons: dict[tuple, Skeleton | None] | None = (
-            {} if sends_as_django_smtp(connection) else None
-        )
-        self._from = sanitize_address(settings.DEFAULT_FROM_EMAIL, settings.DEFAULT_CHARSET)
+        self._skeletons: dict[tuple, Skeleton | None] | None = None
+        if sends_as_django_smtp(connection):
+            self._skeletons = {}
+            self._from = sanitize_address(settings.DEFAULT_FROM_EMAIL, settings.DEFAULT_CHARSET)
 
     def send(self, email: OutboundEmail) -> str:
         """Send ``email``; returns the provider's message id, "" when it gives none. Raises what
@@ -190,7 +191,6 @@ class Sender:
         return ""
 
     def _from_skeleton(self, email: OutboundEmail, rendered: Rendered) -> bytes | None:
-        if rendered.key not in self._skeletons:
-            self._skeletons[rendered.key] = Skeleton.proven(email, rendered)
-        skeleton = self._skeletons[rendered.key]
+        if (skeleton := self._skeletons.get(rendered.key, _UNPROVEN)) is _UNPROVEN:
+            skeleton = self._skeletons[rendered.key] = Skeleton.proven(email, rendered)
         return None if skeleton is None else skeleton.fill(email, rendered.personal)

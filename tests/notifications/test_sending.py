@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.core.mail import BadHeaderError, get_connection
 from django.core.mail.message import sanitize_address
+from django.core.mail.utils import DNS_NAME
 from django.utils.html import escape
 
 from imports.bulk import RecipientRow, bulk_email_redemptions
@@ -222,3 +223,12 @@ def test_other_backends_build_every_message(settings, mailoutbox):
         Sender(connection, renderer).send(email)
     assert built.call_count == 1
     assert len(mailoutbox) == 1
+
+
+def test_a_long_host_name_folds_every_message_id_alike(smtp):
+    host = "ip-10-0-0-1.eu-west-1.compute.internal.seats.example.com"
+    with mock.patch.object(DNS_NAME, "_fqdn", host, create=True):
+        raw, fast = send(OneTemplate(), "r@example.com")
+    assert fast
+    assert b"Message-ID: \r\n <" in raw
+    assert message_from_bytes(raw, policy=policy.default)["Message-ID"].endswith(f"@{host}>")
