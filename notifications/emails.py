@@ -11,7 +11,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import EmailMultiAlternatives
-from django.core.mail.utils import DNS_NAME
 from django.template.loader import render_to_string
 from django.utils.html import escape
 
@@ -144,12 +143,6 @@ class OutboxMessage(EmailMultiAlternatives):
         return message
 
 
-def new_message_id() -> str:
-    """A unique Message-ID (128 random bits) of the same length every time, so that its header
-    line is folded alike in every message (``sending``)."""
-    return f"<{secrets.token_hex(16)}@{DNS_NAME}>"
-
-
 def build_message(
     email: OutboundEmail, *, connection=None, renderer: Renderer | None = None
 ) -> EmailMultiAlternatives:
@@ -157,17 +150,20 @@ def build_message(
     return message_of(email, (renderer or Renderer()).rendered(email), connection=connection)
 
 
-def message_of(email: OutboundEmail, rendered: Rendered, *, connection=None) -> OutboxMessage:
-    """The message for an outbox row as ``rendered``. Its id travels as Anymail metadata, so the
-    provider's tracking webhooks name the row even if they arrive before the provider's message
-    id is saved."""
+def message_of(
+    email: OutboundEmail, rendered: Rendered, *, connection=None, message_id: str = ""
+) -> OutboxMessage:
+    """The message for an outbox row as ``rendered``, with ``message_id`` if given (else Django
+    or the provider makes one). Its id travels as Anymail metadata, so the provider's tracking
+    webhooks name the row even if they arrive before the provider's message id is saved."""
     text, html = rendered.bodies()
+    headers = {"Message-ID": message_id} if message_id else {}
     message = OutboxMessage(
         subject=rendered.subject,
         body=text,
         to=[email.to_email],
         connection=connection,
-        headers={"Message-ID": new_message_id(), **rendered.headers, ID_HEADER: str(email.pk)},
+        headers={**headers, **rendered.headers, ID_HEADER: str(email.pk)},
     )
     message.attach_alternative(html, "text/html")
     message.metadata = {METADATA_KEY: str(email.pk)}
