@@ -1,8 +1,15 @@
-"""Registration: a recipient of a redemption link (or anyone) creates an account by email."""
+"""The forms we give allauth: registration (a recipient of a redemption link, or anyone, creates
+an account by email), and the security-key forms, which say what went wrong with a key."""
 
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.mfa.webauthn.forms import (
+    AddWebAuthnForm,
+    AuthenticateWebAuthnForm,
+    ReauthenticateWebAuthnForm,
+)
 from django import forms
 from django.db import IntegrityError, transaction
+from fido2.webauthn import AuthenticationResponse, RegistrationResponse
 
 from .models import normalize_email
 
@@ -46,3 +53,56 @@ class SignupForm(AllauthSignupForm):
         except IntegrityError:
             self.account_already_exists = True
             return super().try_save(request)
+
+
+KEY_ANSWER_REFUSED = (
+    "Your security key's answer could not be used. Press the button again and touch the key "
+    "when your browser asks."
+)
+
+
+def _readable_answer(credential, shape: type[RegistrationResponse | AuthenticationResponse]):
+    """fido2 reads an answer of the wrong shape with a KeyError, ValueError or TypeError, of
+    which allauth catches only some: the rest would be a 500."""
+    try:
+        shape.from_dict(credential)
+    except (TypeError, KeyError, ValueError):
+        raise forms.ValidationError(KEY_ANSWER_REFUSED, code="incorrect_code") from None
+    return credential
+
+
+class SecurityKeyAnswerMixin:
+    """allauth answers a missing, unreadable or refused key answer with "This field is
+    required", "Enter a valid JSON" or "Incorrect code" (its words for a wrong app code)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["credential"].error_messages.update(
+            required=KEY_ANSWER_REFUSED, invalid=KEY_ANSWER_REFUSED
+        )
+
+    def add_error(self, field, error):
+        if getattr(error, "code", None) == "incorrect_code":
+            error = forms.ValidationError(KEY_ANSWER_REFUSED, code="incorrect_code")
+        super().add_error(field, error)
+
+
+class AddSecurityKeyForm(SecurityKeyAnswerMixin, AddWebAuthnForm):
+    def clean_credential(self):
+        return _readable_answer(self.cleaned_data["credential"], RegistrationResponse)
+
+
+class SecurityKeyAssertionMixin(SecurityKeyAnswerMixin):
+    """Signing in or confirming access: the key's signed answer to the page's challenge."""
+
+    def clean_credential(self):
+        _readable_answer(self.cleaned_data["credential"], AuthenticationResponse)
+        return super().clean_credential()
+
+
+class SecurityKeyForm(SecurityKeyAssertionMixin, AuthenticateWebAuthnForm):
+    pass
+
+
+class ReauthenticateSecurityKeyForm(SecurityKeyAssertionMixin, ReauthenticateWebAuthnForm):
+    pass

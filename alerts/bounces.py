@@ -1,21 +1,21 @@
 """An alert to the agents of a seat when its redemption link bounces, with a link to correct the
-address. The outbox announces the bounce (``notifications.signals``) inside the transaction that
-records it; the alert's outbox rows are written in that same transaction."""
+address. What counts as a bounce is the seats app's to say: it records a ``bounce`` event in the
+seat's history, once per link, and announces it (``seats.signals.events_recorded``) inside the
+transaction that records it; the alert's outbox rows are written in that same transaction."""
 
 from notifications.models import OutboundEmail
 from notifications.services import queue_emails
-from notifications.signals import DeliveryEvent
 from seats.access import agents_managing
-from seats.emails import link_ids
-from seats.models import Redemption, Seat
+from seats.models import Redemption, Seat, SeatEvent
 
 from .models import AlertEmail, AlertKind, BounceAlert
 from .preferences import opted_out
 
 
-def alert_on_bounce(sender, *, event: DeliveryEvent, topics: list[str], **kwargs) -> None:
-    if event == DeliveryEvent.BOUNCED and (ids := link_ids(topics)):
-        alert_bounced_links(ids)
+def alert_on_bounce(sender, *, events: list[SeatEvent], **kwargs) -> None:
+    bounced = [e.details["redemption_id"] for e in events if e.action == SeatEvent.Action.BOUNCE]
+    if bounced:
+        alert_bounced_links(bounced)
 
 
 def alert_bounced_links(redemption_ids: list[int]) -> int:

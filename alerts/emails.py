@@ -7,8 +7,8 @@ from django.urls import reverse
 from notifications import registry
 from notifications.emails import Content, absolute
 from notifications.models import OutboundEmail
-from notifications.signals import delivery_changed
 from seats.models import Redemption
+from seats.signals import events_recorded
 
 from .bounces import alert_on_bounce
 from .digest import EXPIRING_WITHIN_DAYS, LOW_AVAILABLE_SHARE, stale_after_days
@@ -95,4 +95,4 @@ def register() -> None:
         load=_load_digests,
         render=weekly_digest,
     )
-    delivery_changed.connect(alert_on_bounce, dispatch_uid="alerts.alert_on_bounce")
+    events_recorded.connect(alert_on_bounce, dispatch_uid="alerts.alert_on_bounce")

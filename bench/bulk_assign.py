@@ -105,8 +105,8 @@ def run() -> list[Figure]:
             unit="rows/s",
             reference_name="plain SQL, one transaction",
             reference=reference,
-            target=">= 0.5x",
-            ok=app >= 0.5 * reference,
+            target=">= 0.7x",
+            ok=app >= 0.7 * reference,
             notes={
                 "app seconds": round(ROWS / app, 3),
                 "plain SQL seconds": round(ROWS / reference, 3),

@@ -1,15 +1,15 @@
 """Read queries of the portal pages. Each page runs a fixed number of queries whatever the size of
 the order: counts come from one aggregate, and a page of seats brings its live links and its
-history with one query each."""
+last events with one query each."""
 
 from collections import defaultdict
 
-from django.db.models import F, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Subquery, Window
 
 from groups.models import PurchasingGroup
 from imports.jobs import progress_of
 from orders.models import Order, OrderLine
-from seats.access import managed_group_ids, orders_visible_to, seats_visible_to
+from seats.access import managed_group_ids, order_seats_visible_to, orders_visible_to
 from seats.capacity import capacity
 from seats.models import ImportJob, Redemption, Seat, SeatEvent
 from seats.selectors import annotate_status_counts, search_seats
@@ -26,8 +26,8 @@ def order_list(user) -> QuerySet[Order]:
 
 
 def order_seats(user, order: Order) -> QuerySet[Seat]:
-    """The seats of an order that the user manages."""
-    return seats_visible_to(user).filter(order=order)
+    """The seats of an order that the user sees."""
+    return order_seats_visible_to(user, order)
 
 
 def seat_page(seats: QuerySet[Seat], *, status: str = "", search: str = "") -> QuerySet[Seat]:
@@ -71,18 +71,34 @@ def _live_links() -> Prefetch:
     )
 
 
-def with_details(seats: QuerySet[Seat]) -> QuerySet[Seat]:
-    """Seats with their rows' relations joined, and ``live_links`` and ``history`` prefetched:
-    two queries for a page, not two per seat."""
-    history = (
-        SeatEvent.objects.select_related("actor")
-        .only("seat", "action", "created_at", "details", "actor__email")
+def _last_event() -> Prefetch:
+    """Each seat's latest event as ``last_events`` (one or none), counting the seat's events in
+    ``history_length``: a row shows a return's news and how long the history is, and the history
+    itself loads when it is opened (``seat_history``)."""
+    latest = (
+        SeatEvent.objects.annotate(history_length=Window(Count("pk"), partition_by=F("seat_id")))
+        .only("seat", "action", "created_at", "details")
         .order_by("-created_at", "-id")
     )
+    return Prefetch("events", queryset=latest[:1], to_attr="last_events")
+
+
+def with_details(seats: QuerySet[Seat]) -> QuerySet[Seat]:
+    """Seats with their rows' relations joined, and ``live_links`` and ``last_events``
+    prefetched: two queries for a page, not two per seat."""
     return (
         seats.select_related(*ROW_RELATIONS)
         .only(*ROW_FIELDS)
-        .prefetch_related(_live_links(), Prefetch("events", queryset=history, to_attr="history"))
+        .prefetch_related(_live_links(), _last_event())
+    )
+
+
+def seat_history(seat: Seat) -> list[SeatEvent]:
+    """Every event of a seat, newest first, with who acted."""
+    return list(
+        seat.events.select_related("actor")
+        .only("seat", "action", "created_at", "details", "actor__email")
+        .order_by("-created_at", "-id")
     )
 
 

@@ -88,6 +88,12 @@ class Seat(ConcurrentTransitionMixin, models.Model):
     def __str__(self) -> str:
         return f"Seat {self.pk}"
 
+    def get_status_display(self) -> str:
+        """The status's label. Django's generated method rebuilds the field's choices on every
+        call, and the seat rules word a refusal with it for every action an order page's row
+        does not offer: a few hundred calls a page."""
+        return self.Status(self.status).label
+
     @property
     def is_held(self) -> bool:
         return self.status in self.HELD

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "seatstore.middleware.RequestIdMiddleware",
+    "seatstore.middleware.RefuseNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "seatstore.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -114,6 +115,13 @@ TEMPLATES = [
                 "seatstore.context_processors.site",
             ],
         },
+    },
+    {
+        # Only for the templates of pages' long tables (``<app>/jinja2/``), rendered by a tag
+        # from the Django templates that hold them: see portal/templating.py.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "portal.templating.environment"},
     },
 ]
 
@@ -179,7 +187,16 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": f"{env('PASSWORD_RESET_RATE_LIMIT', '5')}/m/ip,3/5m/key",
     "confirm_email": "1/3m/key",
 }
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Second factors: an authenticator app or a security key (WebAuthn), with recovery codes. A key
+# is a second factor only: signing in with a passkey alone would pass by an organization's single
+# sign-on. Keys need a host name on https, or http://localhost (an IP address cannot be their RP
+# ID), which fido2 accepts as it is: MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN stays off.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_FORMS = {
+    "add_webauthn": "accounts.forms.AddSecurityKeyForm",
+    "authenticate_webauthn": "accounts.forms.SecurityKeyForm",
+    "reauthenticate_webauthn": "accounts.forms.ReauthenticateSecurityKeyForm",
+}
 MFA_TOTP_ISSUER = "Seatstore"
 SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
@@ -369,6 +386,9 @@ REDEEM_RATE_LIMIT = int(env("REDEEM_RATE_LIMIT", "30"))
 RATELIMIT_TRUSTED_PROXIES = int(env("RATELIMIT_TRUSTED_PROXIES", "0"))
 # Requests per minute and API key, whatever the client's address.
 API_RATE_LIMIT = int(env("API_RATE_LIMIT", "600"))
+# A request body (not an uploaded file) of at most 10 MB: an API import of 50,000 rows with names
+# and answers fits; a bigger body is refused (413 in the API) before it is read.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(env("DATA_UPLOAD_MAX_MEMORY_SIZE", str(10 * 2**20)))
 # One connection attempt when publishing: with the broker down an agent's action (and a bulk
 # action's batches) must fail over to the outbox sweep at once, not retry for seconds each.
 CELERY_BROKER_TRANSPORT_OPTIONS = {**CELERY_BROKER_TRANSPORT_OPTIONS, "max_retries": 0}

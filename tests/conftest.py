@@ -5,6 +5,7 @@ from django.core.cache import cache
 from seats import services
 from seats.models import Seat
 from tests import factories
+from tests.support.clock import Clock
 from tests.support.links import RECIPIENT
 
 
@@ -130,3 +131,9 @@ def seats(order):
             ("spare", spare),
         ]
     }
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Time stands still until the test moves it: a rate-limit window cannot roll over mid-test."""
+    return Clock(monkeypatch)

@@ -65,15 +65,23 @@ def deliveries_for_events(sender, *, events: list[SeatEvent], **kwargs) -> None:
 
 def _endpoints_near(seat_ids: set[int]) -> list[Endpoint]:
     """The active endpoints that may hear of any of the seats: their stores', their groups'
-    agents', and their buyers' where a seat has no group. Whose seat is whose is decided after."""
-    seats = Seat.objects.filter(pk__in=seat_ids)
+    agents', and their buyers' where a seat has no group. Whose seat is whose is decided after.
+    The seats are read once, down to the few (store, group, buyer) they share, so that a bulk
+    import's thousands of ids are sent to the database once, not once per kind of endpoint."""
+    near = set(
+        Seat.objects.filter(pk__in=seat_ids)
+        .values_list("order__store_id", "owner_group_id", "order__buyer_id")
+        .distinct()
+    )
+    stores = {store for store, _, _ in near}
+    groups = {group for _, group, _ in near} - {None}
+    buyers = {buyer for _, group, buyer in near if group is None}
     agents = GroupMembership.objects.filter(
-        role=GroupMembership.Role.AGENT, group_id__in=seats.values("owner_group_id")
+        role=GroupMembership.Role.AGENT, group_id__in=groups
     ).values("user_id")
-    buyers = seats.filter(owner_group__isnull=True).values("order__buyer_id")
     return list(
         Endpoint.objects.filter(is_active=True).filter(
-            Q(store_id__in=seats.values("order__store_id"))
+            Q(store_id__in=stores)
             | Q(owner__is_active=True, owner_id__in=agents)
             | Q(owner__is_active=True, owner_id__in=buyers)
         )

@@ -66,13 +66,14 @@ def _paginator(seats, counts: dict[str, int], *, status: str, search: str) -> Pa
 
 
 def _rows(page, offer: Offer) -> list[tuple[Seat, list[tuple[SeatAction, str]]]]:
-    """Each seat of the page with the actions offered on it and their URLs. The URLs differ only
-    in the seat and the action: one reverse() gives their common start, where a ``{% url %}``
-    per row and action was a measurable share of the page."""
+    """Each seat of the page with the actions offered on it and their URLs, and the URL of its
+    history. The URLs differ only in the seat and the action: one reverse() gives their common
+    start, where a ``{% url %}`` per row and action was a measurable share of the page."""
     prefix = reverse("portal:seat_action", args=[0, "-"]).removesuffix("0/-/")
     rows = []
     for seat in page:
         seat.manageable = offer.authority.manages(seat)
+        seat.history_url = f"{prefix}{seat.pk}/history/"
         actions = [
             (action, f"{prefix}{seat.pk}/{action.slug}/") for action in offered_actions(seat, offer)
         ]

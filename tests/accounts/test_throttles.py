@@ -9,7 +9,6 @@ from django.urls import reverse
 from accounts.emails import AccountEmail
 from notifications.models import OutboundEmail
 from tests.factories import PASSWORD, UserFactory
-from tests.support.clock import Clock
 from tests.support.mailbox import latest, link_in, text_of
 
 pytestmark = pytest.mark.django_db
@@ -17,11 +16,6 @@ pytestmark = pytest.mark.django_db
 LOGIN = reverse("account_login")
 RESET = reverse("account_reset_password")
 LOCKED = "Too many failed sign-ins. Try again in"
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    return Clock(monkeypatch)
 
 
 def _sign_in(client, email, password, address):

@@ -66,6 +66,6 @@ def test_last_use_is_written_at_most_once_a_minute(agent, django_assert_num_quer
     assert ApiKey.objects.get(user=agent).last_used_at <= timezone.now()
 
 
-def test_the_nav_offers_api_access_to_agents(agent_client):
-    page = agent_client.get(reverse("portal:orders")).content.decode()
-    assert reverse("api:keys") in page
+def test_the_account_settings_offer_api_access_to_agents(agent_client):
+    page = agent_client.get(reverse("account_email")).content.decode()
+    assert f'<a href="{reverse("api:keys")}">API access</a>' in page

@@ -6,7 +6,7 @@ from unittest import mock
 from tests.support.api import api_client_for
 
 
-def test_a_key_over_its_limit_gets_429_with_retry_after(api, agent, settings):
+def test_a_key_over_its_limit_gets_429_with_retry_after(api, agent, settings, clock):
     settings.API_RATE_LIMIT = 2
     assert [api.get("/orders").status_code for _ in range(2)] == [200, 200]
     refused = api.get("/orders")

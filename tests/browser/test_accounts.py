@@ -49,7 +49,7 @@ def test_register_confirm_turn_on_two_factor_and_recover(
 
     page.get_by_role("link", name="Account").click()
     page.get_by_role("link", name="Two-factor sign-in").click()
-    page.get_by_role("link", name="Activate").click()
+    page.get_by_role("link", name="Set up an authenticator app").click()
     page.get_by_label("Password").fill(PASSWORD)  # allauth asks again before changing sign-in
     page.get_by_role("button", name="Confirm").click()
     secret = page.get_by_label("Authenticator secret").input_value()

@@ -78,7 +78,9 @@ def test_agent_opens_the_group_and_order_dashboards(
 @pytest.mark.django_db(transaction=True)
 def test_agent_switches_the_weekly_digest_off(page, sign_in, screenshot, agent, order):
     sign_in(agent)
-    page.get_by_role("navigation", name="Account").get_by_role("link", name="Email alerts").click()
+    page.get_by_role("link", name="Account", exact=True).click()
+    settings = page.get_by_role("navigation", name="Account settings")
+    settings.get_by_role("link", name="Email alerts").click()
     digest = page.get_by_label("Weekly digest")
     expect(digest).to_be_checked()
     digest.uncheck()

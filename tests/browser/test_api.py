@@ -10,8 +10,10 @@ from tests.support.api import ApiClient
 @pytest.mark.django_db(transaction=True)
 def test_agent_makes_uses_and_revokes_a_key(page, sign_in, screenshot, agent, order):
     sign_in(agent)
-    page.goto("/account/orders/")
-    page.get_by_role("link", name="API access").click()
+    page.get_by_role("link", name="Account", exact=True).click()
+    page.get_by_role("navigation", name="Account settings").get_by_role(
+        "link", name="API access"
+    ).click()
     page.get_by_label("Name").fill("HR sync")
     page.get_by_role("button", name="Make a key").click()
     key = page.locator("#new-key").inner_text()

@@ -12,7 +12,10 @@ from webhooks.models import Endpoint
 def test_agent_adds_an_endpoint_and_sees_its_deliveries(page, sign_in, screenshot, agent, order):
     seat = order.seats.order_by("pk").first()
     sign_in(agent)
-    page.get_by_role("link", name="Webhooks").click()
+    page.get_by_role("link", name="Account", exact=True).click()
+    page.get_by_role("navigation", name="Account settings").get_by_role(
+        "link", name="Webhooks"
+    ).click()
 
     page.get_by_label("URL").fill("http://10.0.0.8/hooks")
     page.get_by_label("Seat assigned").check()

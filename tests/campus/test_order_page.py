@@ -48,7 +48,9 @@ def test_the_order_page_shows_each_seats_progress(agent_client, order, progresse
     assert "Completed — Passed" in row_of(text, progressed["ace"])
     flunk = row_of(text, progressed["flunk"])
     assert "Completed — Failed" in flunk
-    assert "<strong>Course progress</strong>" in flunk  # in the seat's history
+    history = reverse("portal:seat_history", args=[progressed["flunk"].pk])
+    assert f'data-history="{history}"' in flunk
+    assert "<strong>Course progress</strong>" in agent_client.get(history).text
 
 
 def test_the_export_has_each_seats_result_and_completion(agent_client, order, progressed):

@@ -11,7 +11,7 @@ from django.core import mail
 from django.db import Error, connection
 
 from notifications import emails, tasks
-from notifications.claims import LOCK_SPACE, claimed
+from notifications.claims import LOCK_SPACE, claimed, unclaimed
 from notifications.models import OutboundEmail
 from notifications.outcomes import Outcomes
 from notifications.sending import Sender
@@ -19,6 +19,7 @@ from notifications.tasks import MAX_ATTEMPTS, send_emails, sweep_outbox
 from seats import services
 from seats.emails import topic_for
 from seats.models import Redemption
+from tests.support.waiting import wait_for
 
 
 def email_of(redemption: Redemption) -> OutboundEmail:
@@ -58,7 +59,9 @@ def test_an_email_another_worker_is_sending_is_left_to_it(email, mailoutbox):
         other.execute("SELECT pg_advisory_lock(%s, %s)", [LOCK_SPACE, email.pk])
         assert send_emails.apply(args=[[email.pk]]).get() == 0
         assert mailoutbox == []
-    # The other worker died without sending: its claim went with its connection.
+    # The other worker died without sending: its claim goes with its connection, once the server
+    # has noticed the connection closed.
+    wait_for(lambda: unclaimed([email.pk]), what="the dead worker's claim released")
     assert send_emails.apply(args=[[email.pk]]).get() == 1
     email.refresh_from_db()
     assert (email.status, email.attempts) == (OutboundEmail.Status.SENT, 1)

@@ -1,6 +1,7 @@
-"""The navigation offers each person the sections they have something in: Orders and Webhooks to
-buyers and agents, Groups, Join links and Seat requests to agents, My training and Shop to
-everyone signed in."""
+"""The navigation offers each person the sections they have something in: Orders to buyers and
+agents, Groups, Join links and Seat requests to agents, My training and Shop to everyone signed
+in. What a person sets up once (email alerts, webhooks, API keys) sits beside their account
+settings, not in the header."""
 
 import re
 
@@ -17,32 +18,57 @@ def tabs(client) -> list[str]:
     return re.findall(r"<a [^>]*>([^<]+)</a>", nav)
 
 
+ACCOUNT = ["Email address", "Password", "Two-factor sign-in", "Sessions"]
+
+
+def sidebar(html: str) -> str:
+    return re.search(r'<nav class="account-settings__nav".*?</nav>', html, re.DOTALL).group()
+
+
+def settings_links(client) -> list[str]:
+    """The names of the links beside the account settings."""
+    return re.findall(r"<a [^>]*>([^<]+)</a>", sidebar(client.get(reverse("account_email")).text))
+
+
 @pytest.mark.django_db
 def test_a_learner_sees_no_orders_nor_groups(client, learner):
     client.force_login(learner)
     assert tabs(client) == ["My training", "Shop"]
 
 
-def test_a_buyer_who_is_no_agent_sees_orders_and_webhooks(client, group):
+def test_a_buyer_who_is_no_agent_sees_orders(client, group):
     buyer = factories.UserFactory()
     factories.make_order(seats=1, buyer=buyer, group=group)
     client.force_login(buyer)
-    assert tabs(client) == ["Orders", "Webhooks", "API access", "My training", "Shop"]
+    assert tabs(client) == ["Orders", "My training", "Shop"]
+    assert settings_links(client) == [*ACCOUNT, "Webhooks", "API access"]
 
 
-def test_an_agent_sees_orders_groups_join_links_seat_requests_and_webhooks(client, agent):
+def test_an_agent_sees_orders_groups_join_links_and_seat_requests(client, agent):
     client.force_login(agent)
-    assert tabs(client) == [
-        "Orders",
-        "Groups",
-        "Join links",
-        "Seat requests",
-        "Webhooks",
-        "API access",
-        "My training",
-        "Email alerts",
-        "Shop",
-    ]
+    work = ["Orders", "Groups", "Join links", "Seat requests"]
+    assert tabs(client) == [*work, "My training", "Shop"]
+    assert settings_links(client) == [*ACCOUNT, "Email alerts", "Webhooks", "API access"]
+
+
+@pytest.mark.django_db
+def test_a_learner_has_only_their_account_in_the_settings(client, learner):
+    client.force_login(learner)
+    assert settings_links(client) == ACCOUNT
+
+
+@pytest.mark.parametrize(
+    ("page", "current"),
+    [
+        ("portal:alerts", "Email alerts"),
+        ("portal:webhooks", "Webhooks"),
+        ("api:keys", "API access"),
+    ],
+)
+def test_the_settings_pages_of_agents_mark_themselves_in_the_sidebar(client, agent, page, current):
+    client.force_login(agent)
+    html = client.get(reverse(page)).text
+    assert re.search(rf'aria-current="page">{current}</a>', sidebar(html))
 
 
 @pytest.mark.django_db

@@ -47,6 +47,13 @@ def test_the_buyer_sees_it_read_only_on_the_order_page(client, moved_seat, agent
     assert "<form" not in action.text.split("<main", 1)[-1]
 
 
+def test_the_new_groups_agent_sees_only_that_seat_of_the_order(client, moved_seat):
+    client.force_login(factories.make_agent(moved_seat.owner_group, email="boss@contoso.example"))
+    response = client.get(reverse("portal:order", args=[moved_seat.order_id]))
+    assert [seat for seat, _ in response.context["rows"]] == [moved_seat]
+    assert 'aria-label="Seats 1 to 1 of 1"' in response.text
+
+
 def test_the_buyers_bulk_import_leaves_it_alone(moved_seat, agent):
     order = moved_seat.order
     free_for_buyer = order.seats.filter(status=Seat.Status.AVAILABLE).count() - 1

@@ -80,8 +80,8 @@ def test_used_and_unknown_links_are_indistinguishable(client, redemption, settin
 
 
 @pytest.mark.parametrize(
-    "token", ["x", "done", "A" * 5000, "☃", "%00", "..", "' OR 1=1 --", "<script>"]
-)
+    "token", ["x", "done", "A" * 5000, "☃", "..", "' OR 1=1 --", "<script>"]
+)  # a NUL is refused before any view: tests/seatstore/test_error_pages.py
 def test_garbage_tokens_get_the_invalid_link_page(client, db, token):
     response = client.get(f"/redeem/{token}/")
     assert response.status_code == 404
@@ -162,7 +162,7 @@ def test_anonymous_post_redeems_nothing(client, redemption):
     assert Seat.objects.get(pk=redemption.seat_id).status == Seat.Status.AWAITING
 
 
-def test_each_client_gets_a_limited_number_of_tries(client, redemption, settings):
+def test_each_client_gets_a_limited_number_of_tries(client, redemption, settings, clock):
     settings.REDEEM_RATE_LIMIT = 3
     link = link_path(redemption)
     claim = open_link(client, link)
@@ -178,7 +178,7 @@ def test_each_client_gets_a_limited_number_of_tries(client, redemption, settings
     assert client.get(link, REMOTE_ADDR="192.0.2.7").status_code == 302
 
 
-def test_limit_counts_the_client_behind_a_trusted_proxy(client, redemption, settings):
+def test_limit_counts_the_client_behind_a_trusted_proxy(client, redemption, settings, clock):
     settings.REDEEM_RATE_LIMIT = 1
     settings.RATELIMIT_TRUSTED_PROXIES = 1
     link = link_path(redemption)

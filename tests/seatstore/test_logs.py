@@ -168,7 +168,8 @@ def _console_output(formatter: logging.Formatter):
 
 def _hostile_requests(path: str, settings) -> None:
     """Requests that make Django log the link's path: a POST without a CSRF cookie (a bot
-    replaying the link), and for a redemption link, opening it once too often."""
+    replaying the link), and for a redemption link, opening it once too often (the callers hold
+    the clock, so both opens fall in one rate-limit window)."""
     Client(enforce_csrf_checks=True).post(path)
     if path.startswith("/redeem/"):
         settings.REDEEM_RATE_LIMIT = 1
@@ -184,7 +185,7 @@ def _hostile_requests(path: str, settings) -> None:
     ],
     ids=["text", "json"],
 )
-def test_django_request_warnings_leave_out_the_token(live_link, settings, formatter):
+def test_django_request_warnings_leave_out_the_token(live_link, settings, formatter, clock):
     path, token = live_link
 
     with _console_output(formatter) as output:
@@ -214,7 +215,7 @@ def _runserver_request_line(path: str, status: int) -> None:
     handler.log_request(status, 0)
 
 
-def test_runserver_and_djangos_own_handlers_leave_out_the_token(live_link, settings):
+def test_runserver_and_djangos_own_handlers_leave_out_the_token(live_link, settings, clock):
     """With Django's loggers routed through our console (``DJANGO_LOGGERS`` in LOGGING), as in
     development: runserver's request lines and, in DEBUG, Django's own copy of every warning."""
     path, token = live_link

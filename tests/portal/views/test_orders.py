@@ -45,7 +45,7 @@ def test_orders_list_empty_state_points_to_the_shop(client, other_agent):
     assert reverse("shop:catalog") in text
 
 
-def test_order_page_shows_lines_badges_links_and_history(agent_client, order, seats):
+def test_order_page_shows_lines_badges_links_and_history_length(agent_client, order, seats):
     response = order_page(agent_client, order)
     text = response.text
     line = order.lines.get()
@@ -63,8 +63,12 @@ def test_order_page_shows_lines_badges_links_and_history(agent_client, order, se
     assert seats["return_pending"].enrollment.training_url not in text  # only assigned seats
     assert "ada@example.com" in text
     assert "grace@example.com" in text
-    assert "Redemption link emailed" in text
     assert "reason: Left the company" in text
+    awaiting = seats["awaiting"]
+    history = reverse("portal:seat_history", args=[awaiting.pk])
+    assert f'<details class="disclosure" data-history="{history}">' in text
+    assert f'aria-label="History of seat {awaiting.pk} (1)">History (1)</summary>' in text
+    assert f'<a href="{history}">See every event of seat {awaiting.pk}</a>' in text
 
 
 def test_order_page_offers_the_actions_of_each_state(agent_client, order, seats):
@@ -233,3 +237,11 @@ def test_a_returns_decision_shows_on_the_seats_row(agent_client, order, seats, s
     row = order_page(agent_client, order).text.split(f'id="seat-{seat.pk}"')[1].split("</tr>")[0]
     assert "Return denied" in row
     assert "note: Course already started" in row
+
+
+def test_order_page_shows_what_learners_typed_as_text(agent_client, order, seats):
+    seat = seats["assigned"]
+    seat.learner.first_name = "<b>Ada</b>"
+    seat.learner.save()
+    row = order_page(agent_client, order).text.split(f'id="seat-{seat.pk}"')[1].split("</tr>")[0]
+    assert "<div>&lt;b&gt;Ada&lt;/b&gt;</div>" in row
