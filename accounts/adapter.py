@@ -7,7 +7,9 @@ import time
 
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.authentication import get_authentication_records
 from allauth.account.models import EmailAddress
+from allauth.core import context
 from allauth.core.internal import ratelimit
 from django import forms
 from django.core.cache import cache
@@ -62,6 +64,14 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_email_verified(self, request: HttpRequest, email: str) -> bool:
         return is_proven(request, email) or super().is_email_verified(request, email)
 
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """allauth counts only a confirmation of the password within its timeout; signing in
+        (password, second factor, a password link) within it counts as well, so whoever just
+        signed in is not asked for the password again straight away."""
+        if not super().is_reauthentication_required(app=app, **kwargs):
+            return False
+        return not signed_in_recently(context.request)
+
     def is_safe_url(self, url: str) -> bool:
         """allauth's check raises on a malformed host (``//[``): that is no safe URL either."""
         try:
@@ -82,6 +92,14 @@ class AccountAdapter(DefaultAccountAdapter):
             raise forms.ValidationError(
                 locked_message(wait), code="too_many_login_attempts"
             ) from None
+
+
+def signed_in_recently(request: HttpRequest) -> bool:
+    records = get_authentication_records(request, request.user)
+    return (
+        bool(records)
+        and time.time() - records[-1]["at"] < account_settings.REAUTHENTICATION_TIMEOUT
+    )
 
 
 def seconds_until_allowed(request: HttpRequest, key: str) -> float:
