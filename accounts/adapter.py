@@ -72,6 +72,17 @@ class AccountAdapter(DefaultAccountAdapter):
             return False
         return not signed_in_recently(context.request)
 
+    def forget_failed_sign_ins(self, request: HttpRequest, user) -> None:
+        """The failed sign-ins counted against any of the user's addresses no longer lock it.
+        An invited learner's address has no allauth row until their password is set, so their
+        sign-in address is cleared as well."""
+        emails = {
+            user.email,
+            *EmailAddress.objects.filter(user=user).values_list("email", flat=True),
+        }
+        for email in emails:
+            self._delete_login_attempts_cached_email(request, email=email)
+
     def is_safe_url(self, url: str) -> bool:
         """allauth's check raises on a malformed host (``//[``): that is no safe URL either."""
         try:
