@@ -12,6 +12,7 @@ from allauth.account.models import EmailAddress
 from allauth.core import context
 from allauth.core.internal import ratelimit
 from django import forms
+from django.contrib import messages
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import timezone
@@ -19,6 +20,7 @@ from django.utils import timezone
 from core.ratelimit import client_ip
 from notifications.services import queue_email
 
+from .addresses import is_held_by_another
 from .emails import AccountEmail
 from .services import email_password_link
 from .verification import is_proven
@@ -33,12 +35,33 @@ class AccountAdapter(DefaultAccountAdapter):
         raise NotImplementedError(f"{template_prefix} has no outbox email; add one.")
 
     def send_confirmation_mail(self, request, emailconfirmation, signup: bool) -> None:
+        """An address another account holds is not sent a confirmation addressed in the name of
+        whoever typed it, in words they chose: its owner is told someone tried to use it, and
+        the person who typed it sees the same page as for any address."""
         address = emailconfirmation.email_address
+        if is_held_by_another(address.email, address.user):
+            queue_email(
+                kind=AccountEmail.ACCOUNT_EXISTS, to=address.email, context={"change": True}
+            )
+            return
         queue_email(
             kind=AccountEmail.EMAIL_CONFIRMATION,
             to=address.email,
             context={"email_address_id": address.pk, "signup": signup},
         )
+
+    def confirm_email(self, request: HttpRequest, email_address: EmailAddress) -> bool:
+        """A confirmation link for a change of address sent before the address's owner
+        registered it: the address is theirs now, and confirming would be a server error."""
+        if is_held_by_another(email_address.email, email_address.user):
+            self.add_message(
+                request,
+                messages.ERROR,
+                "account/messages/email_confirmation_failed.txt",
+                {"email": email_address.email},
+            )
+            return False
+        return super().confirm_email(request, email_address)
 
     def send_password_reset_mail(self, user, email: str, context: dict) -> None:
         email_password_link(user=user)

@@ -1,8 +1,9 @@
 """What allauth announces that changes an account here."""
 
 from allauth.account.adapter import get_adapter
-from allauth.account.signals import password_reset
+from allauth.account.signals import email_confirmed, password_reset
 
+from .addresses import release_unconfirmed_claims
 from .services import mark_address_verified
 
 
@@ -14,5 +15,10 @@ def verify_address_on_password_link(sender, request, user, **kwargs) -> None:
     get_adapter(request).forget_failed_sign_ins(request, user)
 
 
+def release_confirmed_address(sender, request, email_address, **kwargs) -> None:
+    release_unconfirmed_claims(email=email_address.email, owner=email_address.user)
+
+
 def connect() -> None:
     password_reset.connect(verify_address_on_password_link, dispatch_uid="accounts.verify")
+    email_confirmed.connect(release_confirmed_address, dispatch_uid="accounts.confirmed")
