@@ -60,6 +60,7 @@ def test_dead_link_says_why_and_whom_to_ask(client, redemption, kill, status, he
         body = response.content.decode()
         assert heading in body
         assert support_email in body
+        assert body.count("Write to") == 1, "the support line once, in the footer"
         assert redemption.created_by.email in body
     assert client.get(link_path(redemption))["Referrer-Policy"] == "same-origin"
 
