@@ -3,7 +3,6 @@
 A link's token is taken once and kept in the session, and the visitor continues on a page whose
 URL does not carry it (as ``seats.views.redeem`` does), so it never lands in an access log."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -95,8 +94,7 @@ def _dead(request: HttpRequest, link: JoinLink | None, message: str) -> HttpResp
     context = {
         "message": message,
         "link": link,
-        "store": link.group.store if link else None,
-        "support_email": link.group.store.support_email if link else settings.SUPPORT_EMAIL,
+        "store": link.group.store if link else None,  # the footer's support address
     }
     return render(request, "joins/join_problem.html", context, status=404 if link is None else 410)
 

@@ -78,6 +78,8 @@ def test_a_paused_link_says_so(client, join_link, joiner):
     page = client.get(open_link(client, token)["Location"])
     assert page.status_code == 410
     assert "This join link is paused" in page.text
+    assert page.text.count("Write to") == 1, "the store's support line once, in the footer"
+    assert f'href="mailto:{link.group.store.support_email}"' in page.text
 
 
 def test_questions_are_asked_before_joining(client, join_link, joiner, store):
