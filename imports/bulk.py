@@ -74,7 +74,7 @@ class BulkRefused(SeatActionError):
 
     def __init__(self, errors: list[RowError]):
         super().__init__(
-            f"Nothing was applied: the file has {len(errors)} "
+            f"Nothing was applied: the import has {len(errors)} "
             f"problem{'s' if len(errors) != 1 else ''}."
         )
         self.errors = errors
@@ -180,7 +180,7 @@ def _common_problems(
     """What both imports check: the order's rules, addresses, enrollments, enough seats (of
     those the agent ``selected`` on the order page, for a pasted list)."""
     if not rows:
-        return [RowError(None, "The file has no rows to import.")]
+        return [RowError(None, "There are no rows to import.")]
     errors = []
     order, product = line.order, line.product
     errors += [RowError(None, problem) for problem in rules.order_problems(order)]
@@ -207,7 +207,7 @@ def _too_few_seats(line: OrderLine, rows: Sequence, available: int, *, selected:
     left_out = f"row {last}" if first == last else f"rows {first} to {last}"
     seats = f"{available} seat{'' if available == 1 else 's'}"
     return (
-        f"The file has {len(rows)} rows but only {seats} of {line.product} in "
+        f"The import has {len(rows)} rows but only {seats} of {line.product} in "
         f"{line.order.number} {'is' if available == 1 else 'are'} available for you to hand "
         f"out, so {left_out} would get no seat."
     )

@@ -272,7 +272,7 @@ def _apply(job: ImportJob) -> None:
 def _problems(refused: bulk.BulkRefused) -> str:
     """The refusal with its first problems, for the order page; the job keeps them all."""
     shown = [
-        f"{f'Row {error.row}' if error.row else 'File'}: {error.message}"
+        f"Row {error.row}: {error.message}" if error.row else error.message
         for error in refused.errors[:SHOWN_PROBLEMS]
     ]
     more = len(refused.errors) - SHOWN_PROBLEMS

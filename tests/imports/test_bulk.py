@@ -60,7 +60,7 @@ def test_validate_lists_every_problem_with_its_row(
     assert errors == [
         RowError(
             None,
-            f"The file has 7 rows but only 5 seats of {order.lines.get().product} in "
+            f"The import has 7 rows but only 5 seats of {order.lines.get().product} in "
             f"{order.number} are available for you to hand out, so rows 7 to 8 would get no "
             "seat.",
         ),

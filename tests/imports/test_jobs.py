@@ -146,7 +146,7 @@ def test_an_import_whose_rows_became_invalid_fails_and_changes_nothing(
         f"learner1@example.com already has an active enrollment in {product}; ask a store "
         "admin to resolve it before assigning this seat."
     )
-    assert job.result == f"Nothing was applied: the file has 1 problem. Row 3: {problem}"
+    assert job.result == f"Nothing was applied: the import has 1 problem. Row 3: {problem}"
     assert job.errors == [{"row": 3, "message": problem}]
     assert nothing_changed(order)
     page = order_page(agent_client, order)
@@ -160,7 +160,7 @@ def test_an_import_fails_when_its_seats_were_taken_meanwhile(order, agent):
     services.email_redemption(seat=seat, actor=agent, email="someone@example.com")
     assert tasks.run_import(job.pk) == "failed"
     job.refresh_from_db()
-    assert job.result.startswith("Nothing was applied: the file has 1 problem. File: The file")
+    assert job.result.startswith("Nothing was applied: the import has 1 problem. The import has")
     assert "only 4 seats" in job.result
     assert order.seats.filter(status=Seat.Status.AVAILABLE).count() == 4
 
@@ -173,7 +173,7 @@ def test_a_failed_import_shows_its_first_problems_and_keeps_them_all(
         make_learner_with_enrollment(f"learner{n}@example.com")
     tasks.run_import(job.pk)
     job.refresh_from_db()
-    assert job.result.startswith("Nothing was applied: the file has 5 problems. Row 2: ")
+    assert job.result.startswith("Nothing was applied: the import has 5 problems. Row 2: ")
     assert "Row 4: learner2@example.com" in job.result
     assert "Row 5:" not in job.result
     assert job.result.endswith("And 2 more.")

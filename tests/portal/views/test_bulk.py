@@ -161,7 +161,7 @@ def test_utf8_with_bom_and_semicolons_is_read(agent_client, order):
         ("people.csv", "first_name\nAnn\n", "utf-8", "has no “email” column"),
         ("people.csv", "", "utf-8", "The submitted file is empty."),
         ("people.csv", "\n\n", "utf-8", "The file is empty; its first row must name the columns."),
-        ("people.csv", "email\n\n", "utf-8", "The file has no rows to import."),
+        ("people.csv", "email\n\n", "utf-8", "There are no rows to import."),
         ("people.csv", 'email\n"a@example.com\n', "utf-8", "not valid CSV"),
     ],
 )
