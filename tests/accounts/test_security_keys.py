@@ -207,3 +207,23 @@ def test_an_account_without_keys_is_not_offered_one_at_sign_in(client):
 
     assert "Enter the six-digit code" in page
     assert "Use a security key" not in page
+
+
+def test_a_key_confirms_it_is_you_when_the_sign_in_is_old(client, key_holder, clock):
+    """Past the few minutes a sign-in counts as recent, removing a key asks again; the key itself
+    answers instead of the password."""
+    learner, key = key_holder
+    _password(client, learner)
+    client.get(AUTHENTICATE)
+    client.post(AUTHENTICATE, {"credential": json.dumps(key.sign(client))})
+    blue = Authenticator.objects.get(user=learner, type=Authenticator.Type.WEBAUTHN)
+    clock.advance(3600)
+
+    remove = reverse("mfa_remove_webauthn", args=[blue.pk])
+    asked = client.get(remove)
+    assert asked.status_code == 302 and "reauthenticate" in asked["Location"]
+    confirm = reverse("mfa_reauthenticate_webauthn")
+    client.get(confirm)
+    confirmed = client.post(confirm, {"credential": json.dumps(key.sign(client)), "next": remove})
+    assert confirmed.status_code == 302
+    assert client.get(remove).status_code == 200
