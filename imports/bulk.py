@@ -296,7 +296,15 @@ def _learner_ids(rows: Sequence[AssignRow], now) -> tuple[list[int], set[str]]:
 
 
 def _user_ids(emails: list[str]) -> dict[str, int]:
-    return dict(User.objects.filter(email__in=emails).values_list("email", "pk"))
+    """The accounts of these addresses, looked up through one array, not thousands of
+    parameters (``email__in`` spent more time quoting them than the database took)."""
+    addresses, params = values_table(User, ["email"], [(email,) for email in emails])
+    users = connection.ops.quote_name(User._meta.db_table)
+    _, found = execute(
+        f"SELECT u.email, u.id FROM {users} AS u JOIN {addresses} ON u.email = v.email",  # noqa: S608
+        params,
+    )
+    return dict(found)
 
 
 def _insert_learners(new: list[tuple[str, AssignRow]], now) -> list[int]:
