@@ -7,9 +7,12 @@ import time
 
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.authentication import get_authentication_records
 from allauth.account.models import EmailAddress
+from allauth.core import context
 from allauth.core.internal import ratelimit
 from django import forms
+from django.contrib import messages
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import timezone
@@ -17,6 +20,7 @@ from django.utils import timezone
 from core.ratelimit import client_ip
 from notifications.services import queue_email
 
+from .addresses import is_held_by_another
 from .emails import AccountEmail
 from .services import email_password_link
 from .verification import is_proven
@@ -31,12 +35,33 @@ class AccountAdapter(DefaultAccountAdapter):
         raise NotImplementedError(f"{template_prefix} has no outbox email; add one.")
 
     def send_confirmation_mail(self, request, emailconfirmation, signup: bool) -> None:
+        """An address another account holds is not sent a confirmation addressed in the name of
+        whoever typed it, in words they chose: its owner is told someone tried to use it, and
+        the person who typed it sees the same page as for any address."""
         address = emailconfirmation.email_address
+        if is_held_by_another(address.email, address.user):
+            queue_email(
+                kind=AccountEmail.ACCOUNT_EXISTS, to=address.email, context={"change": True}
+            )
+            return
         queue_email(
             kind=AccountEmail.EMAIL_CONFIRMATION,
             to=address.email,
             context={"email_address_id": address.pk, "signup": signup},
         )
+
+    def confirm_email(self, request: HttpRequest, email_address: EmailAddress) -> bool:
+        """A confirmation link for a change of address sent before the address's owner
+        registered it: the address is theirs now, and confirming would be a server error."""
+        if is_held_by_another(email_address.email, email_address.user):
+            self.add_message(
+                request,
+                messages.ERROR,
+                "account/messages/email_confirmation_failed.txt",
+                {"email": email_address.email},
+            )
+            return False
+        return super().confirm_email(request, email_address)
 
     def send_password_reset_mail(self, user, email: str, context: dict) -> None:
         email_password_link(user=user)
@@ -62,6 +87,25 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_email_verified(self, request: HttpRequest, email: str) -> bool:
         return is_proven(request, email) or super().is_email_verified(request, email)
 
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """allauth counts only a confirmation of the password within its timeout; signing in
+        (password, second factor, a password link) within it counts as well, so whoever just
+        signed in is not asked for the password again straight away."""
+        if not super().is_reauthentication_required(app=app, **kwargs):
+            return False
+        return not signed_in_recently(context.request)
+
+    def forget_failed_sign_ins(self, request: HttpRequest, user) -> None:
+        """The failed sign-ins counted against any of the user's addresses no longer lock it.
+        An invited learner's address has no allauth row until their password is set, so their
+        sign-in address is cleared as well."""
+        emails = {
+            user.email,
+            *EmailAddress.objects.filter(user=user).values_list("email", flat=True),
+        }
+        for email in emails:
+            self._delete_login_attempts_cached_email(request, email=email)
+
     def is_safe_url(self, url: str) -> bool:
         """allauth's check raises on a malformed host (``//[``): that is no safe URL either."""
         try:
@@ -82,6 +126,14 @@ class AccountAdapter(DefaultAccountAdapter):
             raise forms.ValidationError(
                 locked_message(wait), code="too_many_login_attempts"
             ) from None
+
+
+def signed_in_recently(request: HttpRequest) -> bool:
+    records = get_authentication_records(request, request.user)
+    return (
+        bool(records)
+        and time.time() - records[-1]["at"] < account_settings.REAUTHENTICATION_TIMEOUT
+    )
 
 
 def seconds_until_allowed(request: HttpRequest, key: str) -> float:

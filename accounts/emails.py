@@ -89,12 +89,20 @@ def _load_nothing(emails) -> dict:
 
 
 def account_exists(email: OutboundEmail, _nothing: None) -> Content:
-    """Someone registered with an address that has an account: tell its owner, not the visitor
-    (who sees the same page as for a new address)."""
+    """Someone registered with an address that has an account, or typed it as their account's
+    new address (``{"change": True}``): tell its owner, not the visitor (who sees the same page
+    as for a new address)."""
+    change = email.context.get("change", False)
+    subject = (
+        "Someone tried to use your Seatstore address"
+        if change
+        else "You already have a Seatstore account"
+    )
     return Content(
-        "You already have a Seatstore account",
+        subject,
         "emails/account_exists",
         {
+            "change": change,
             "sign_in_url": absolute(reverse("account_login")),
             "reset_url": absolute(reverse("account_reset_password")),
             "support_email": settings.SUPPORT_EMAIL,

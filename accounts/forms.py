@@ -1,6 +1,8 @@
 """The forms we give allauth: registration (a recipient of a redemption link, or anyone, creates
 an account by email), and the security-key forms, which say what went wrong with a key."""
 
+from allauth.account.adapter import get_adapter
+from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.mfa.webauthn.forms import (
     AddWebAuthnForm,
@@ -11,6 +13,7 @@ from django import forms
 from django.db import IntegrityError, transaction
 from fido2.webauthn import AuthenticationResponse, RegistrationResponse
 
+from .addresses import holder_of, release_unconfirmed_claims
 from .models import normalize_email
 
 
@@ -38,6 +41,14 @@ class SignupForm(AllauthSignupForm):
     def clean_email(self) -> str:
         return normalize_email(super().clean_email())
 
+    def validate_unique_email(self, value) -> str:
+        """allauth counts every account that has the address in any state as its owner, even
+        one where someone typed it as a new address and never confirmed it: only the account
+        that holds it (``accounts.addresses``) makes it taken, answered as allauth answers
+        (the same page as a new address; its owner gets an email)."""
+        self.account_already_exists = holder_of(value) is not None
+        return get_adapter().validate_unique_email(value)
+
     def signup(self, request, user) -> None:
         user.first_name = self.cleaned_data["first_name"].strip()
         user.last_name = self.cleaned_data["last_name"].strip()
@@ -46,13 +57,31 @@ class SignupForm(AllauthSignupForm):
     def try_save(self, request):
         """Two people registering one new address at the same moment: the insert that loses to
         the unique email is rolled back to its savepoint and answered as allauth answers any
-        taken address (the same page as a new one; its owner gets an email)."""
+        taken address (the same page as a new one; its owner gets an email). An address proved
+        here (a redemption link sent to it) is the registrant's alone: others' unconfirmed
+        changes to it go first, or allauth would not count it as verified."""
+        email = self.cleaned_data["email"]
         try:
             with transaction.atomic():
+                if not self.account_already_exists and get_adapter().is_email_verified(
+                    request, email
+                ):
+                    release_unconfirmed_claims(email=email, owner=None)
                 return super().try_save(request)
         except IntegrityError:
             self.account_already_exists = True
             return super().try_save(request)
+
+
+class ResetPasswordForm(AllauthResetPasswordForm):
+    """A password link goes to the account that holds the address, never to one where someone
+    typed it as their new address and did not confirm it."""
+
+    def clean_email(self) -> str:
+        email = super().clean_email()
+        holder = holder_of(email, is_active=True)
+        self.users = [holder] if holder else []
+        return email
 
 
 KEY_ANSWER_REFUSED = (

@@ -1,10 +1,12 @@
 """What happens to an account by email."""
 
 from allauth.account.models import EmailAddress
+from django.db import transaction
 
 from notifications.models import OutboundEmail
 from notifications.services import queue_email
 
+from .addresses import release_unconfirmed_claims
 from .emails import AccountEmail
 from .models import User
 
@@ -17,11 +19,14 @@ def email_password_link(*, user: User) -> OutboundEmail:
     return queue_email(kind=kind, to=user.email, context={"user_id": user.pk})
 
 
+@transaction.atomic
 def mark_address_verified(*, user: User) -> None:
     """The user proved their address by using a link we emailed to it (a password link, an
-    invitation): it counts from now on, as its primary address."""
+    invitation): it counts from now on, as its primary address, and no one else's unconfirmed
+    change to it stands."""
     updated = EmailAddress.objects.filter(user=user, email__iexact=user.email).update(
         verified=True, primary=True
     )
     if not updated:
         EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    release_unconfirmed_claims(email=user.email, owner=user)

@@ -1,6 +1,8 @@
 """Errors as RFC 9457 problem details (``application/problem+json``), in the words the pages use:
 a refusal is the service's ``SeatActionError`` message, a field error the form's."""
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpResponse, JsonResponse
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -114,6 +116,16 @@ def _rate_limited(request, exc: RateLimited):
     return response
 
 
+def _too_big(request, exc: RequestDataTooBig):
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 2**20
+    return problem(
+        413,
+        "too-big",
+        "Request body too large",
+        f"A request body may be {limit} MB at the most; send a big import in several parts.",
+    )
+
+
 def _http_error(request, exc: HttpError):
     return problem(exc.status_code, "http", str(exc), str(exc))
 
@@ -128,6 +140,7 @@ def install(api) -> None:
         (Http404, _not_found),
         (AuthenticationError, _unauthorized),
         (RateLimited, _rate_limited),
+        (RequestDataTooBig, _too_big),
         (HttpError, _http_error),
     ):
         api.add_exception_handler(exception, handler)

@@ -41,7 +41,7 @@ class SelectionAction:
     catalog: str
     label: str  # the order page's button
     title: str  # the confirmation page's heading
-    touches: str  # "3 seats will get a new link": formatted with ``count`` and ``seats``
+    touches: str  # "3 seats will get a new link": formatted as ``Plan.says`` does
     done: str  # formatted with ``count`` and ``seats``
 
     @property
@@ -61,7 +61,7 @@ ACTIONS = {
             catalog="resend",
             label="Resend links",
             title="Resend the redemption links of the selected seats",
-            touches="{seats} will get a new link; the links their recipients have stop working.",
+            touches="{seats} will get a new link; the old one stops working.",
             done="{seats} got a new link.",
         ),
         SelectionAction(
@@ -69,7 +69,7 @@ ACTIONS = {
             catalog="cancel-link",
             label="Cancel links",
             title="Cancel the redemption links of the selected seats",
-            touches="{seats} will have their link cancelled and be available again.",
+            touches="{seats} will have {their} link cancelled and be available again.",
             done="The links of {seats} were cancelled; the seats are available again.",
         ),
         SelectionAction(
@@ -77,8 +77,8 @@ ACTIONS = {
             catalog="unassign",
             label="Unassign",
             title="Unassign the selected seats",
-            touches="{seats} will be unassigned: their learners are withdrawn and the seats are "
-            "available again.",
+            touches="{seats} will be unassigned and available again, and {their} learner{s} "
+            "withdrawn.",
             done="{seats} unassigned; their learners were withdrawn.",
         ),
         SelectionAction(
@@ -120,8 +120,13 @@ class Plan:
         return sum(len(seat_ids) for seat_ids in self.skipped.values())
 
     def says(self) -> str:
+        count = len(self.touched)
+        one = count == 1
         return self.action.touches.format(
-            count=len(self.touched), seats=seats_phrase(len(self.touched))
+            count=count,
+            seats=seats_phrase(count),
+            their="its" if one else "their",
+            s="" if one else "s",
         )
 
 

@@ -20,3 +20,8 @@ def parse_domains(text: str) -> tuple[list[str], str | None]:
 
 def email_domain(email: str) -> str:
     return email.rpartition("@")[2].lower()
+
+
+def listed_domains(domains: list[str]) -> str:
+    """ "@a.example, @b.example", as the pages and refusals name them."""
+    return ", ".join(f"@{domain}" for domain in domains)

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from .domains import listed_domains
+
 
 class JoinLink(models.Model):
     """A shareable link to take one seat of a group's paid orders for a product. Only a hash of
@@ -50,6 +52,13 @@ class JoinLink(models.Model):
     @property
     def domains(self) -> list[str]:
         return self.allowed_domains.split()
+
+    @property
+    def audience(self) -> str:
+        """Who may join, in words."""
+        if not self.domains:
+            return "Anyone with the link"
+        return f"Addresses at {listed_domains(self.domains)}"
 
     @property
     def has_expired(self) -> bool:

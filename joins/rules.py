@@ -3,13 +3,16 @@ once. Each rule returns its problem, a sentence for the person who tried, or ``N
 offer "Join" and "Request" only where these find nothing; the services ask again under their
 locks and raise the first problem."""
 
+from django.db.models import TextChoices
+from django.utils import formats, timezone
+
 from accounts.models import User
 from groups.models import PurchasingGroup
 from orders.models import Order
 from seats import data_rules
 from seats.models import Seat
 
-from .domains import email_domain
+from .domains import email_domain, listed_domains
 from .models import JoinClaim, JoinLink, RequestDomain, SeatRequest
 
 # --- Join links ---------------------------------------------------------------------------------
@@ -27,9 +30,16 @@ def link_revoked(link: JoinLink) -> str | None:
     return None
 
 
+def _expiry(link: JoinLink) -> str:
+    return formats.date_format(timezone.localtime(link.expires_at), "j F Y, H:i T")
+
+
 def link_expired(link: JoinLink) -> str | None:
     if link.has_expired:
-        return "This join link has expired."
+        return (
+            f"This join link expired on {_expiry(link)}; ask the person who shared it for a "
+            "new one."
+        )
     return None
 
 
@@ -41,8 +51,10 @@ def link_full(link: JoinLink, claims: int) -> str | None:
 
 def domain_allowed(domains: list[str], email: str) -> str | None:
     if domains and email_domain(email) not in domains:
-        listed = ", ".join(f"@{d}" for d in domains)
-        return f"This link is for addresses at {listed}; you are signed in as {email}."
+        return (
+            f"This link is for addresses at {listed_domains(domains)}; you are signed in as "
+            f"{email}."
+        )
     return None
 
 
@@ -50,6 +62,68 @@ def link_problems(link: JoinLink, *, claims: int) -> list[str]:
     """What keeps anyone from joining through the link now; ``claims`` is how many joined."""
     found = (link_revoked(link), link_paused(link), link_expired(link), link_full(link, claims))
     return [problem for problem in found if problem]
+
+
+class LinkStatus(TextChoices):
+    """What a join link is now, as its agent sees it: its stored state, unless its expiry or its
+    cap has closed it since."""
+
+    ACTIVE = "active", "Active"
+    PAUSED = "paused", "Paused"
+    EXPIRED = "expired", "Expired"
+    FULL = "full", "Full"
+    REVOKED = "revoked", "Revoked"
+
+
+def link_status(link: JoinLink, *, claims: int) -> LinkStatus:
+    """Revoked is for good, and an expired or full link stays closed whether paused or not."""
+    if link.state == JoinLink.State.REVOKED:
+        return LinkStatus.REVOKED
+    if link.has_expired:
+        return LinkStatus.EXPIRED
+    if link_full(link, claims):
+        return LinkStatus.FULL
+    return LinkStatus(link.state)
+
+
+LINK_CHANGES: dict[str, tuple[JoinLink.State, frozenset[LinkStatus]]] = {
+    "pause": (JoinLink.State.PAUSED, frozenset({LinkStatus.ACTIVE})),
+    "resume": (JoinLink.State.ACTIVE, frozenset({LinkStatus.PAUSED})),
+    "revoke": (JoinLink.State.REVOKED, frozenset(set(LinkStatus) - {LinkStatus.REVOKED})),
+}
+"""What each change makes of a link, and from which statuses: pausing or resuming a link that
+nobody can join any more would change nothing, so only revoking is left for it."""
+
+
+def link_change_problem(link: JoinLink, change: str, *, claims: int) -> str | None:
+    """Why the agent cannot make this change to the link now, or None."""
+    status = link_status(link, claims=claims)
+    if status in LINK_CHANGES[change][1]:
+        return None
+    if status == LinkStatus.REVOKED:
+        if change == "revoke":
+            return "This link is already revoked; refresh the page."
+        return "This link is revoked for good; create a new link to share the course again."
+    if status == LinkStatus.EXPIRED:
+        return (
+            f"This link expired on {_expiry(link)}: nobody can join through it, so there is "
+            f"nothing to {change}. Revoke it, or create a new link."
+        )
+    if status == LinkStatus.FULL:
+        return (
+            f"This link is full: all {link.cap} places are taken, so there is nothing to "
+            f"{change}. Revoke it, or create a new link."
+        )
+    if status == LinkStatus.PAUSED:
+        return "This link is already paused; refresh the page."
+    return "This link is not paused, so there is nothing to resume; refresh the page."
+
+
+def offered_changes(link: JoinLink, *, claims: int) -> list[str]:
+    """The changes the pages offer: those ``link_change_problem`` lets through."""
+    return [
+        change for change in LINK_CHANGES if not link_change_problem(link, change, claims=claims)
+    ]
 
 
 def enrolled(product, user: User) -> str | None:

@@ -18,6 +18,8 @@ from . import registry
 from .models import OutboundEmail
 
 METADATA_KEY = "seatstore_email_id"
+ID_HEADER = "X-Seatstore-Email"
+"""The header that names the outbox row in every message."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,28 @@ def absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """An email rendered with placeholders where ``Content.personal`` goes, and the values that
+    fill them: alike emails share everything but ``personal`` (and the address)."""
+
+    key: tuple
+    """The same for emails whose subject, bodies and headers differ only by ``personal``."""
+    subject: str
+    text: str
+    html: str
+    personal: dict
+    headers: dict
+
+    def bodies(self) -> tuple[str, str]:
+        """(text, html) with the placeholders filled, escaped in HTML."""
+        text, html = self.text, self.html
+        for name, value in self.personal.items():
+            text = text.replace(placeholder(name), value)
+            html = html.replace(placeholder(name), escape(value))
+        return text, html
+
+
 class Renderer:
     """Renders outbox rows as they would be sent now: (subject, text, html). A batch uses one:
     what its emails are about is read once per kind for all of them (``registry``), and the 5,000
@@ -48,7 +72,6 @@ class Renderer:
             self._unread[email.kind].append(email)
         self._about: dict[int, Any] = {}
         self._rendered: dict[tuple, tuple[str, str]] = {}
-        self._headers: dict[int, dict] = {}
 
     def content(self, email: OutboundEmail) -> Content:
         kind = registry.kind(email.kind)
@@ -70,30 +93,33 @@ class Renderer:
                 f"What email {email.pk} ({email.kind}) is about no longer exists."
             ) from None
 
-    def render(self, email: OutboundEmail) -> tuple[str, str, str]:
+    def rendered(self, email: OutboundEmail) -> Rendered:
         content = self.content(email)
-        if content.headers:
-            self._headers[email.pk] = content.headers
         key = (content.template, *sorted(content.context.items()), *sorted(content.personal))
-        if key not in self._rendered:
-            self._rendered[key] = _render_with_placeholders(content)
-        text, html = self._rendered[key]
-        for name, value in content.personal.items():
-            text = text.replace(_placeholder(name), value)
-            html = html.replace(_placeholder(name), escape(value))
-        return content.subject, text, html
+        if (bodies := self._rendered.get(key)) is None:
+            bodies = self._rendered[key] = _render_with_placeholders(content)
+        text, html = bodies
+        headers = tuple(content.headers.items())
+        return Rendered(
+            key=(*key, content.subject, headers),
+            subject=content.subject,
+            text=text,
+            html=html,
+            personal=content.personal,
+            headers=content.headers,
+        )
 
-    def headers(self, email: OutboundEmail) -> dict:
-        """The extra headers of an email this renderer has rendered."""
-        return self._headers.get(email.pk, {})
+    def render(self, email: OutboundEmail) -> tuple[str, str, str]:
+        rendered = self.rendered(email)
+        return rendered.subject, *rendered.bodies()
 
 
-def _placeholder(name: str) -> str:
+def placeholder(name: str) -> str:
     return f"@@personal.{name}@@"
 
 
 def _render_with_placeholders(content: Content) -> tuple[str, str]:
-    placeholders = {name: _placeholder(name) for name in content.personal}
+    placeholders = {name: placeholder(name) for name in content.personal}
     context = content.context | placeholders | {"site_url": settings.SITE_URL}
     text = render_to_string(f"{content.template}.txt", context)
     html = render_to_string(f"{content.template}.html", context)
@@ -120,17 +146,24 @@ class OutboxMessage(EmailMultiAlternatives):
 def build_message(
     email: OutboundEmail, *, connection=None, renderer: Renderer | None = None
 ) -> EmailMultiAlternatives:
-    """The message for an outbox row. Its id travels as Anymail metadata, so the provider's
-    tracking webhooks name the row even if they arrive before the provider's message id is
-    saved."""
-    renderer = renderer or Renderer()
-    subject, text, html = renderer.render(email)
+    """The message for an outbox row."""
+    return message_of(email, (renderer or Renderer()).rendered(email), connection=connection)
+
+
+def message_of(
+    email: OutboundEmail, rendered: Rendered, *, connection=None, message_id: str = ""
+) -> OutboxMessage:
+    """The message for an outbox row as ``rendered``, with ``message_id`` if given (else Django
+    or the provider makes one). Its id travels as Anymail metadata, so the provider's tracking
+    webhooks name the row even if they arrive before the provider's message id is saved."""
+    text, html = rendered.bodies()
+    headers = {"Message-ID": message_id} if message_id else {}
     message = OutboxMessage(
-        subject=subject,
+        subject=rendered.subject,
         body=text,
         to=[email.to_email],
         connection=connection,
-        headers={**renderer.headers(email), "X-Seatstore-Email": str(email.pk)},
+        headers={**headers, **rendered.headers, ID_HEADER: str(email.pk)},
     )
     message.attach_alternative(html, "text/html")
     message.metadata = {METADATA_KEY: str(email.pk)}

@@ -16,6 +16,7 @@ from . import emails
 from .claims import claimed, unclaimed
 from .models import OutboundEmail
 from .outcomes import Outcomes, announce_outcomes
+from .sending import Sender
 from .services import requeue
 
 logger = logging.getLogger(__name__)
@@ -68,22 +69,20 @@ def send_emails(email_ids: list[int]) -> int:
             get_connection() as connection,
             Outcomes(last_id=order[-1] if order else None) as outcomes,
         ):
+            sender = Sender(connection, renderer)
             for email_id in order:
-                sent += _send_one(batch[email_id], connection, renderer, outcomes)
+                sent += _send_one(batch[email_id], sender, outcomes)
     return sent
 
 
-def _send_one(
-    email: OutboundEmail, connection, renderer: emails.Renderer, outcomes: Outcomes
-) -> int:
+def _send_one(email: OutboundEmail, sender: Sender, outcomes: Outcomes) -> int:
     """Send one claimed pending email; 1 if this call sent it. The outcome is committed as soon
     as it is known, the attempt and its error even when the error is re-raised for a retry."""
     email.attempts += 1
     try:
-        reason = renderer.obsolete_reason(email)
+        reason = sender.renderer.obsolete_reason(email)
         if not reason:
-            message = emails.build_message(email, connection=connection, renderer=renderer)
-            _deliver(message)
+            message_id = _deliver(sender, email)
     except PERMANENT_ERRORS as error:
         _finish(email, OutboundEmail.Status.FAILED, outcomes, error=str(error))
         return 0
@@ -98,16 +97,16 @@ def _send_one(
     if reason:
         _finish(email, OutboundEmail.Status.FAILED, outcomes, error=reason)
         return 0
-    message_id = getattr(getattr(message, "anymail_status", None), "message_id", None)
-    email.provider_message_id = "" if message_id is None else str(message_id)[:255]
+    email.provider_message_id = message_id[:255]
     _finish(email, OutboundEmail.Status.SENT, outcomes)
     return 1
 
 
-def _deliver(message) -> None:
-    """Send, telling a server's temporary refusal (4xx) from a permanent one (5xx)."""
+def _deliver(sender: Sender, email: OutboundEmail) -> str:
+    """Send, telling a server's temporary refusal (4xx) from a permanent one (5xx); returns the
+    provider's message id."""
     try:
-        message.send()
+        return sender.send(email)
     except smtplib.SMTPRecipientsRefused as error:
         if all(400 <= code < 500 for code, _ in error.recipients.values()):
             raise TemporarySMTPError(str(error)) from error

@@ -76,7 +76,7 @@ def claim(request: HttpRequest, redemption_id: int) -> HttpResponse:
     the questions and the redeem button. Signing in keeps the session, and with it the link."""
     token = request.session.get(SESSION_TOKENS, {}).get(str(redemption_id))
     if token is None:
-        context = {"problem": "reopen", "support_email": settings.SUPPORT_EMAIL}
+        context = {"problem": "reopen"}
         return render(request, "seats/link_problem.html", context, status=404)
     try:
         redemption = check_link(token)
@@ -146,10 +146,7 @@ def link_problem(request: HttpRequest, error: LinkError) -> HttpResponse:
         "problem": error.problem.value,
         "message": error.message,
         "sender": redemption.created_by if redemption else None,
-        "store": redemption.seat.order.store if redemption else None,
-        "support_email": (
-            redemption.seat.order.store.support_email if redemption else settings.SUPPORT_EMAIL
-        ),
+        "store": redemption.seat.order.store if redemption else None,  # the footer's address
     }
     status = PROBLEM_STATUS.get(error.problem, 410)
     return render(request, "seats/link_problem.html", context, status=status)

@@ -4,6 +4,8 @@ import contextvars
 import uuid
 
 from django.conf import settings
+from django.http import Http404
+from django.views.defaults import page_not_found
 
 from .logs import RedactSecrets
 
@@ -27,6 +29,19 @@ class RequestIdMiddleware:
             request_id.reset(token)
         response["X-Request-ID"] = rid
         return response
+
+
+class RefuseNulMiddleware:
+    """A NUL character is in no address of ours, and PostgreSQL refuses it in any text: a path
+    holding one is answered "not found" before a view looks it up."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path:
+            return page_not_found(request, Http404())
+        return self.get_response(request)
 
 
 class ContentSecurityPolicyMiddleware:

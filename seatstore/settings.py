@@ -83,6 +83,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "seatstore.middleware.RequestIdMiddleware",
+    "seatstore.middleware.RefuseNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "seatstore.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -159,7 +160,11 @@ SOCIALACCOUNT_ADAPTER = "sso.adapter.SingleSignOnAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm", "login": "sso.forms.LoginForm"}
+ACCOUNT_FORMS = {
+    "signup": "accounts.forms.SignupForm",
+    "login": "sso.forms.LoginForm",
+    "reset_password": "accounts.forms.ResetPasswordForm",
+}
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CHANGE_EMAIL = True
@@ -385,6 +390,9 @@ REDEEM_RATE_LIMIT = int(env("REDEEM_RATE_LIMIT", "30"))
 RATELIMIT_TRUSTED_PROXIES = int(env("RATELIMIT_TRUSTED_PROXIES", "0"))
 # Requests per minute and API key, whatever the client's address.
 API_RATE_LIMIT = int(env("API_RATE_LIMIT", "600"))
+# A request body (not an uploaded file) of at most 10 MB: an API import of 50,000 rows with names
+# and answers fits; a bigger body is refused (413 in the API) before it is read.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(env("DATA_UPLOAD_MAX_MEMORY_SIZE", str(10 * 2**20)))
 # One connection attempt when publishing: with the broker down an agent's action (and a bulk
 # action's batches) must fail over to the outbox sweep at once, not retry for seconds each.
 CELERY_BROKER_TRANSPORT_OPTIONS = {**CELERY_BROKER_TRANSPORT_OPTIONS, "max_retries": 0}

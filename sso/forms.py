@@ -15,16 +15,21 @@ class LoginForm(AllauthLoginForm):
         super().__init__(*args, **kwargs)
         self.fields["login"].label = "Email"
         self.fields["login"].widget.attrs.pop("placeholder", None)
-        self.fields["password"].widget.attrs.pop("placeholder", None)
-        self.fields["password"].required = False
+        password = self.fields["password"]
+        password.widget.attrs.pop("placeholder", None)
+        password.help_text = ""  # the page links to the reset itself, beside the button
+        password.error_messages["required"] = "Enter your password."
+        if "remember" in self.fields:
+            self.fields["remember"].label = "Keep me signed in on this device"
 
     def clean(self):
+        """Runs whether or not the password was given: a person of a domain with single sign-on
+        leaves it empty and continues at their provider."""
         email = self.cleaned_data.get("login", "")
         organization = login_for_email(email) if email else None
         if organization is not None:
             raise ImmediateHttpResponse(HttpResponseRedirect(self._provider_url(organization)))
-        if not self.cleaned_data.get("password"):
-            self.add_error("password", "Enter your password.")
+        if self.errors:
             return self.cleaned_data
         return super().clean()
 

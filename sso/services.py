@@ -1,10 +1,13 @@
 """Configuring an organization's single sign-on, and what a sign-in through it changes."""
 
+from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialApp
 from django.db import transaction
 from django.utils.text import slugify
 
+from accounts.addresses import release_unconfirmed_claims
 from accounts.models import User, normalize_email
+from accounts.services import mark_address_verified
 from groups.models import GroupMembership, PurchasingGroup
 
 from .models import OrganizationLogin
@@ -93,3 +96,28 @@ def make_agent_if_claimed(*, login: OrganizationLogin, user: User, claims: dict)
         group=login.group, user=user, defaults={"role": GroupMembership.Role.AGENT}
     )
     return created
+
+
+@transaction.atomic
+def claim_vouched_address(*, email: str, user: User | None, claims: dict) -> None:
+    """The organization's provider vouched for ``email``: no other account's unconfirmed change
+    to it stands. ``user`` is the account the sign-in goes to, if one holds the address. If that
+    account never confirmed it (an invitation not used yet, or a registration nobody confirmed,
+    perhaps a stranger's), it becomes the provider's person's: what its registrant chose goes
+    (the password, and the name unless an agent gave it), the provider's name replaces it, and
+    the address counts as confirmed. Its seats and orders stay: they were meant for the address."""
+    unconfirmed = (
+        user is not None
+        and normalize_email(user.email) == normalize_email(email)
+        and not EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+    )
+    if not unconfirmed:
+        release_unconfirmed_claims(email=email, owner=user)
+        return
+    invited = not User.objects.select_for_update().get(pk=user.pk).has_usable_password()
+    for field, claim in (("first_name", "given_name"), ("last_name", "family_name")):
+        kept = getattr(user, field) if invited else ""  # an agent named the invited learner
+        setattr(user, field, str(claims.get(claim) or kept)[:150])
+    user.set_unusable_password()
+    user.save(update_fields=["first_name", "last_name", "password"])
+    mark_address_verified(user=user)

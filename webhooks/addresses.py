@@ -30,9 +30,38 @@ def _allowed_networks() -> list:
     return [ipaddress.ip_network(net, strict=False) for net in settings.WEBHOOK_ALLOWED_NETWORKS]
 
 
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+_NOT_PUBLIC = [
+    ipaddress.ip_network(net)
+    for net in (
+        "192.0.0.0/24",  # IETF protocol assignments; Python calls some of them global
+        "64:ff9b:1::/48",  # NAT64 for a site's own networks
+    )
+]
+
+
+def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address carries, which is where its packets end up: mapped,
+    IPv4-compatible, 6to4, Teredo (its client) and NAT64 addresses each reach one."""
+    if address.ipv4_mapped:
+        return address.ipv4_mapped
+    if address.sixtofour:
+        return address.sixtofour
+    if address.teredo:
+        return address.teredo[1]
+    if address in _NAT64 or address in _IPV4_COMPATIBLE:
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
+
+
 def _public(address) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
+    """A global unicast address, and so is any IPv4 address it carries."""
+    if any(address in net for net in _NOT_PUBLIC):
+        return False
+    inner = _embedded_ipv4(address) if isinstance(address, ipaddress.IPv6Address) else None
+    if inner and not _public(inner):
+        return False
     return address.is_global and not address.is_multicast
 
 

@@ -29,7 +29,10 @@ def _link_change(name, perform, done) -> ObjectAction:
         return f"The join link is {done}."
 
     return ObjectAction(
-        name, name.capitalize(), take, applies=lambda link: name in services.offered_changes(link)
+        name,
+        name.capitalize(),
+        take,
+        applies=lambda link: name in rules.offered_changes(link, claims=link.joined_count),
     )
 
 
@@ -96,7 +99,8 @@ class JoinLinkAdmin(ServiceAdmin):
 
     @admin.display(description="State", ordering="state")
     def state_badge(self, link):
-        return status_badge(link.state, link.get_state_display())
+        status = rules.link_status(link, claims=link.joined_count)
+        return status_badge(status.value, status.label)
 
 
 @admin.register(SeatRequest)

@@ -70,31 +70,14 @@ def create_join_link(
     )
 
 
-_S = JoinLink.State
-STATE_CHANGES: dict[str, tuple[JoinLink.State, tuple[JoinLink.State, ...]]] = {
-    "pause": (_S.PAUSED, (_S.ACTIVE,)),
-    "resume": (_S.ACTIVE, (_S.PAUSED,)),
-    "revoke": (_S.REVOKED, (_S.ACTIVE, _S.PAUSED)),
-}
-"""What each change of a link makes of it, and from which states: a revoked link stays so."""
-
-
-def offered_changes(link: JoinLink) -> list[str]:
-    """The changes the link's state allows, for the pages to offer."""
-    return [name for name, (_, sources) in STATE_CHANGES.items() if link.state in sources]
-
-
 def _change(link: JoinLink, change: str, *, actor: User) -> JoinLink:
-    state, sources = STATE_CHANGES[change]
+    """The rule that decides what the link's page offers decides here again, under the lock."""
     with transaction.atomic():
         link = JoinLink.objects.select_for_update().get(pk=link.pk)
         require_manager(actor, link.group_id)
-        if link.state not in sources:
-            raise SeatActionError(
-                f"This link is {link.get_state_display().lower()}, so it cannot be "
-                f"{state.label.lower()}; refresh the page."
-            )
-        link.state = state
+        claims = JoinClaim.objects.filter(link=link).count()
+        refuse_first([rules.link_change_problem(link, change, claims=claims)])
+        link.state = rules.LINK_CHANGES[change][0]
         link.save(update_fields=["state"])
     return link
 

@@ -10,7 +10,8 @@ from django.views.decorators.http import require_POST
 
 from core.errors import SeatActionError
 
-from .. import access, selectors, services
+from .. import access, rules, selectors, services
+from ..domains import listed_domains
 from ..forms import DecisionForm, JoinLinkForm, RequestDomainsForm
 from ..models import RequestDomain, RequestLink
 
@@ -40,7 +41,11 @@ def link_list(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "The join link is ready: copy it and share it.")
             return redirect("joins:link", link_id=link.pk)
-    context = {"form": form, "page": _page(request, selectors.join_links(request.user))}
+    page = _page(request, selectors.join_links(request.user))
+    page.object_list = list(page.object_list)
+    for link in page.object_list:
+        link.status = rules.link_status(link, claims=link.joined)
+    context = {"form": form, "page": page}
     return render(request, "joins/link_list.html", context | {"nav": "join_links"})
 
 
@@ -54,7 +59,8 @@ def link_detail(request: HttpRequest, link_id: int) -> HttpResponse:
         "url": services.join_url(link),
         "page": page,
         "joined": page.paginator.count,
-        "changes": services.offered_changes(link),
+        "status": rules.link_status(link, claims=page.paginator.count),
+        "changes": rules.offered_changes(link, claims=page.paginator.count),
         "nav": "join_links",
     }
     return render(request, "joins/link_detail.html", context)
@@ -154,7 +160,7 @@ def request_domains(request: HttpRequest, group_id: int) -> HttpResponse:
     except SeatActionError as error:
         messages.error(request, error.message)
     else:
-        listed = ", ".join(f"@{d}" for d in domains) or "no domain (the request link only)"
+        listed = listed_domains(domains) or "no domain (the request link only)"
         messages.success(request, f"People at {listed} may ask {group} for a seat.")
     return redirect("joins:requests")
 

@@ -3,7 +3,6 @@
 A link's token is taken once and kept in the session, and the visitor continues on a page whose
 URL does not carry it (as ``seats.views.redeem`` does), so it never lands in an access log."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -95,8 +94,7 @@ def _dead(request: HttpRequest, link: JoinLink | None, message: str) -> HttpResp
     context = {
         "message": message,
         "link": link,
-        "store": link.group.store if link else None,
-        "support_email": link.group.store.support_email if link else settings.SUPPORT_EMAIL,
+        "store": link.group.store if link else None,  # the footer's support address
     }
     return render(request, "joins/join_problem.html", context, status=404 if link is None else 410)
 
@@ -135,6 +133,12 @@ def request_new(request: HttpRequest, group_id: int, product_id: int) -> HttpRes
     if group is None:
         raise Http404
     product = get_object_or_404(Product, pk=product_id, store_id=group.store_id)
+    context = {"group": group, "store": group.store, "product": product, "nav": "training"}
+    via_link = group.pk in linked
+    if problem := next(
+        iter(rules.request_problems(group, product, request.user, via_link=via_link)), None
+    ):
+        return render(request, "joins/request_form.html", context | {"refusal": problem})
     questions = questions_for(product)
     form = SeatRequestForm(request.POST if request.method == "POST" else None, questions=questions)
     if form.is_valid():
@@ -145,7 +149,7 @@ def request_new(request: HttpRequest, group_id: int, product_id: int) -> HttpRes
                 product=product,
                 note=form.cleaned_data["note"],
                 answers=form.answers(),
-                via_link=group.pk in linked,
+                via_link=via_link,
             )
         except SeatActionError as error:
             form.add_error(None, error.message)
@@ -154,11 +158,4 @@ def request_new(request: HttpRequest, group_id: int, product_id: int) -> HttpRes
                 request, f"Your request for {product} went to {group}'s purchasing agents."
             )
             return redirect("request_seat")
-    context = {
-        "group": group,
-        "store": group.store,
-        "product": product,
-        "form": form,
-        "nav": "training",
-    }
-    return render(request, "joins/request_form.html", context)
+    return render(request, "joins/request_form.html", context | {"form": form})

@@ -60,3 +60,11 @@ def test_someone_elses_sessions_are_not_listed():
     _signed_in(other, "Theirs")
 
     assert "Theirs" not in mine.get(SESSIONS).content.decode()
+
+
+def test_every_column_of_the_sessions_table_has_a_heading():
+    user = UserFactory()
+    page = _signed_in(user, "Firefox on the laptop").get(SESSIONS).text
+    header, first_row = page.split("<tr>")[1:3]
+    assert header.count("<th") == first_row.count("<td") >= 4
+    assert "This one" in first_row

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from accounts.emails import AccountEmail
 from notifications.models import OutboundEmail
+from seats import services
 from tests.factories import PASSWORD, UserFactory
 from tests.support.mailbox import latest, link_in, text_of
 
@@ -116,3 +117,19 @@ def test_an_unconfirmed_account_is_sent_one_confirmation_per_three_minutes(clien
     clock.advance(3 * 60 + 1)
     _sign_in(client, user.email, PASSWORD, "10.0.9.1")
     assert confirmations.count() == 2
+
+
+def test_setting_the_first_password_from_the_set_up_link_lets_the_learner_in_at_once(
+    client, clock, order, agent
+):
+    services.assign_seat(seat=order.seats.first(), actor=agent, email="invited@example.com")
+    for n in range(6):
+        _sign_in(client, "invited@example.com", "wrong", f"10.0.{n}.1")
+
+    client.post(RESET, {"email": "invited@example.com"})
+    setup = latest("invited@example.com", AccountEmail.ACCOUNT_SETUP)
+    form = client.get(link_in(text_of(setup), "/account/password/reset/key/"))
+    new = "a-fresh-passphrase-42"
+    client.post(form["Location"], {"password1": new, "password2": new})
+
+    assert _sign_in(client, "invited@example.com", new, "192.0.2.7").status_code == 302

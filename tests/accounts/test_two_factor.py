@@ -149,3 +149,19 @@ def test_staff_who_remove_their_authenticator_must_set_one_up_again(
     _password(client, admin)
 
     assert client.get(reverse("admin:index"))["Location"] == ACTIVATE
+
+
+def test_staff_who_just_signed_in_set_up_the_app_without_giving_the_password_again(client):
+    admin = UserFactory(is_staff=True, is_superuser=True, two_factor=False)
+    _password(client, admin)
+
+    assert client.get(ACTIVATE).status_code == 200
+
+
+def test_changing_two_factor_sign_in_later_asks_for_the_password_again(client, monkeypatch):
+    clock = Clock(monkeypatch)
+    learner = UserFactory()
+    _password(client, learner)
+    clock.advance(5 * 60 + 1)
+
+    assert client.get(ACTIVATE)["Location"].startswith(REAUTHENTICATE)

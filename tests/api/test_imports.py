@@ -40,3 +40,22 @@ def test_an_unknown_course_is_refused_in_the_imports_words(api, order):
     response = api.post(f"/orders/{order.pk}/imports/check", body)
     assert response.status_code == 409
     assert response.json()["detail"] == f"That course is not part of order {order.number}."
+
+
+def test_fifty_thousand_rows_with_names_fit_in_one_request(api, order):
+    rows = [
+        {"email": f"learner-{n}@northwind-example.com", "first_name": "Alexandra", "last_name": "X"}
+        for n in range(50_000)
+    ]
+    check = api.post(f"/orders/{order.pk}/imports/check", {"kind": "assign", "rows": rows})
+    assert check.status_code == 200
+
+
+def test_a_body_over_the_limit_is_a_413_problem_and_changes_nothing(api, order, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2**20
+    rows = [{"email": f"learner-{n}@example.com", "first_name": "A" * 80} for n in range(20_000)]
+    response = api.post(f"/orders/{order.pk}/imports", {"kind": "assign", "rows": rows})
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/problem+json"
+    assert "1 MB at the most" in response.json()["detail"]
+    assert not ImportJob.objects.exists()

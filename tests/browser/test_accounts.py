@@ -79,7 +79,7 @@ def test_register_confirm_turn_on_two_factor_and_recover(
     page.goto("/account/sessions/")
     expect(page.get_by_role("cell", name=re.compile("Chrome|HeadlessChrome"))).to_have_count(2)
     screenshot("accounts-sessions")
-    page.get_by_role("button", name="Sign Out Other Sessions").click()
+    page.get_by_role("button", name="Sign out the other sessions").click()
     other.goto("/account/training/")
     expect(other).to_have_url(re.compile(r"/account/login/"))
     page.goto("/account/training/")

@@ -2,6 +2,9 @@
 request queue (approve, decline, who may ask). Another organization's agent gets 404 for every
 id, and the pages cost a fixed number of queries."""
 
+import re
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -95,7 +98,55 @@ def test_resuming_an_active_link_says_why_not(agent_client, join_link):
     response = agent_client.post(
         reverse("joins:link_action", args=[link.pk, "resume"]), follow=True
     )
-    assert "This link is active, so it cannot be active" in response.text
+    assert "This link is not paused, so there is nothing to resume" in response.text
+
+
+def buttons(page) -> set[str]:
+    return set(re.findall(r'<button type="submit"[^>]*>(\w+)</button>', page.text))
+
+
+def test_an_expired_link_says_so_and_offers_only_revoke(agent_client, join_link):
+    link, _ = join_link
+    JoinLink.objects.filter(pk=link.pk).update(
+        state=JoinLink.State.PAUSED, expires_at=timezone.now() - timedelta(minutes=1)
+    )
+    url = reverse("joins:link", args=[link.pk])
+    page = agent_client.get(url)
+    assert ">Expired</span>" in page.text
+    assert buttons(page) == {"Revoke"}
+    response = agent_client.post(
+        reverse("joins:link_action", args=[link.pk, "resume"]), follow=True
+    )
+    assert "This link expired on " in response.text
+    assert "so there is nothing to resume. Revoke it, or create a new link." in response.text
+    assert JoinLink.objects.get(pk=link.pk).state == JoinLink.State.PAUSED
+
+
+def test_a_full_link_is_listed_as_full_and_offers_only_revoke(agent_client, join_link):
+    link, token = join_link
+    for _ in range(3):
+        services.join_through_link(token=token, user=factories.UserFactory())
+    assert ">Full</span>" in agent_client.get(reverse("joins:links")).text
+    page = agent_client.get(reverse("joins:link", args=[link.pk]))
+    assert ">Full</span>" in page.text
+    assert buttons(page) == {"Revoke"}
+
+
+@pytest.mark.parametrize(
+    ("domains", "shown"),
+    [
+        ("", "Anyone with the link"),
+        (
+            "northwind.example contoso.example",
+            "Addresses at @northwind.example, @contoso.example",
+        ),
+    ],
+)
+def test_the_link_page_says_who_may_join(agent_client, order, domains, shown):
+    link, _ = factories.make_join_link(order, allowed_domains=domains)
+    page = agent_client.get(reverse("joins:link", args=[link.pk]))
+    assert f"<dt>Who may join</dt><dd>{shown}</dd>" in page.text
+    assert "any address" not in page.text
 
 
 def test_the_queue_lists_pending_requests(agent_client, seat_request, django_assert_num_queries):

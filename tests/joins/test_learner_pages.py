@@ -78,6 +78,8 @@ def test_a_paused_link_says_so(client, join_link, joiner):
     page = client.get(open_link(client, token)["Location"])
     assert page.status_code == 410
     assert "This join link is paused" in page.text
+    assert page.text.count("Write to") == 1, "the store's support line once, in the footer"
+    assert f'href="mailto:{link.group.store.support_email}"' in page.text
 
 
 def test_questions_are_asked_before_joining(client, join_link, joiner, store):
@@ -118,6 +120,31 @@ def test_a_learner_asks_for_a_seat(client, open_group, joiner, product):
     request = SeatRequest.objects.get()
     assert (request.learner, request.note) == (joiner, "Starting in the warehouse")
     assert "Requested" in client.get(reverse("request_seat")).text
+
+
+def test_a_course_the_group_has_no_seats_in_is_refused_without_a_form(
+    client, open_group, joiner, store
+):
+    other = factories.ProductFactory(store=store, name="Forklift Basics")
+    client.force_login(joiner)
+    new = reverse("request_seat_new", args=[open_group.pk, other.pk])
+    page = client.get(new)
+    assert f"{open_group} has no seats in Forklift Basics." in page.text
+    assert "Send request" not in page.text and 'name="note"' not in page.text
+    client.post(new, {"note": "Please"})
+    assert not SeatRequest.objects.exists()
+
+
+def test_asking_twice_shows_the_pending_request_instead_of_the_form(
+    client, open_group, joiner, product
+):
+    client.force_login(joiner)
+    new = reverse("request_seat_new", args=[open_group.pk, product.pk])
+    client.post(new, {"note": "First"})
+    page = client.get(new)
+    assert f"You already asked for a seat in {product}" in page.text
+    assert "Send request" not in page.text
+    assert SeatRequest.objects.count() == 1
 
 
 def test_a_learner_of_another_organization_gets_404(client, open_group, product):

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from core.errors import SeatActionError
-from joins import services
+from joins import rules, services
 from joins.models import JoinClaim, JoinLink
 from seats.models import Enrollment, Seat, SeatEvent
 from tests import factories
@@ -37,7 +37,7 @@ def test_a_learner_takes_a_seat_through_the_link(join_link, joiner, order):
     [
         ({"state": JoinLink.State.PAUSED}, "This join link is paused"),
         ({"state": JoinLink.State.REVOKED}, "This join link was withdrawn"),
-        ({"expires_at": timezone.now() - timedelta(minutes=1)}, "This join link has expired."),
+        ({"expires_at": timezone.now() - timedelta(minutes=1)}, "This join link expired on "),
     ],
 )
 def test_a_closed_link_refuses_and_changes_nothing(join_link, joiner, order, change, message):
@@ -134,12 +134,68 @@ def test_only_the_tokens_hash_is_stored(join_link):
 def test_pause_resume_revoke(join_link, agent):
     link, _ = join_link
     assert services.pause_join_link(link=link, actor=agent).state == JoinLink.State.PAUSED
-    with pytest.raises(SeatActionError, match="This link is paused, so it cannot be paused"):
+    with pytest.raises(SeatActionError, match="This link is already paused; refresh the page"):
         services.pause_join_link(link=link, actor=agent)
     assert services.resume_join_link(link=link, actor=agent).state == JoinLink.State.ACTIVE
     assert services.revoke_join_link(link=link, actor=agent).state == JoinLink.State.REVOKED
-    with pytest.raises(SeatActionError, match="revoked, so it cannot be active"):
+    with pytest.raises(SeatActionError, match="This link is revoked for good"):
         services.resume_join_link(link=link, actor=agent)
+
+
+def expire(link, state=JoinLink.State.ACTIVE):
+    JoinLink.objects.filter(pk=link.pk).update(
+        state=state, expires_at=timezone.now() - timedelta(minutes=1)
+    )
+
+
+@pytest.mark.parametrize(
+    ("state", "change", "perform"),
+    [
+        (JoinLink.State.ACTIVE, "pause", services.pause_join_link),
+        (JoinLink.State.PAUSED, "resume", services.resume_join_link),
+    ],
+)
+def test_an_expired_link_is_not_paused_or_resumed_but_can_be_revoked(
+    join_link, agent, state, change, perform
+):
+    link, _ = join_link
+    expire(link, state)
+    with pytest.raises(SeatActionError, match=f"This link expired on .*nothing to {change}"):
+        perform(link=link, actor=agent)
+    assert JoinLink.objects.get(pk=link.pk).state == state
+    assert services.revoke_join_link(link=link, actor=agent).state == JoinLink.State.REVOKED
+
+
+def test_a_full_link_is_not_paused_but_can_be_revoked(join_link, agent):
+    link, token = join_link
+    for _ in range(3):
+        services.join_through_link(token=token, user=factories.UserFactory())
+    with pytest.raises(SeatActionError, match="This link is full: all 3 places are taken"):
+        services.pause_join_link(link=link, actor=agent)
+    assert services.revoke_join_link(link=link, actor=agent).state == JoinLink.State.REVOKED
+
+
+@pytest.mark.parametrize(
+    ("state", "expired", "claims", "status", "offered"),
+    [
+        (JoinLink.State.ACTIVE, False, 0, "active", ["pause", "revoke"]),
+        (JoinLink.State.PAUSED, False, 0, "paused", ["resume", "revoke"]),
+        (JoinLink.State.ACTIVE, True, 0, "expired", ["revoke"]),
+        (JoinLink.State.PAUSED, True, 0, "expired", ["revoke"]),
+        (JoinLink.State.ACTIVE, False, 3, "full", ["revoke"]),
+        (JoinLink.State.PAUSED, False, 3, "full", ["revoke"]),
+        (JoinLink.State.REVOKED, True, 3, "revoked", []),
+    ],
+)
+def test_what_a_link_is_and_what_its_page_offers(
+    join_link, state, expired, claims, status, offered
+):
+    link, _ = join_link
+    link.state = state
+    if expired:
+        link.expires_at = timezone.now() - timedelta(minutes=1)
+    assert rules.link_status(link, claims=claims) == status
+    assert rules.offered_changes(link, claims=claims) == offered
 
 
 def test_an_agent_of_another_group_cannot_change_a_link(join_link, other_agent):

@@ -14,6 +14,7 @@ from notifications import emails, tasks
 from notifications.claims import LOCK_SPACE, claimed, unclaimed
 from notifications.models import OutboundEmail
 from notifications.outcomes import Outcomes
+from notifications.sending import Sender
 from notifications.tasks import MAX_ATTEMPTS, send_emails, sweep_outbox
 from seats import services
 from seats.emails import topic_for
@@ -28,7 +29,7 @@ def email_of(redemption: Redemption) -> OutboundEmail:
 def send_one(email: OutboundEmail) -> int:
     """One attempt at ``email`` outside a batch, as a worker makes it."""
     with Outcomes() as outcomes:
-        return tasks._send_one(email, mail.get_connection(), emails.Renderer(), outcomes)
+        return tasks._send_one(email, Sender(mail.get_connection(), emails.Renderer()), outcomes)
 
 
 def delivery_of(redemption: Redemption) -> str:

@@ -147,6 +147,21 @@ def test_behind_the_compose_proxy_pages_are_served_over_https_only(client, setti
     assert client.get("/health/").status_code == 200  # the compose healthcheck, inside
 
 
+def test_behind_the_compose_proxy_each_client_is_limited_on_its_own(client, settings, clock):
+    """Caddy sets X-Forwarded-For to the client's address; were it ignored, every visitor would
+    share the proxy's address and a few bad sign-ins would lock everybody out."""
+    environment = compose_environment("web", {"SECRET_KEY": "k" * 60})
+    settings.RATELIMIT_TRUSTED_PROXIES = settings_with(environment, "RATELIMIT_TRUSTED_PROXIES")[
+        "RATELIMIT_TRUSTED_PROXIES"
+    ]
+    settings.REDEEM_RATE_LIMIT = 1
+    link = "/redeem/" + "f" * 64 + "/"
+    proxy = {"REMOTE_ADDR": "172.18.0.5"}
+    assert client.get(link, HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy).status_code != 429
+    assert client.get(link, HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy).status_code == 429
+    assert client.get(link, HTTP_X_FORWARDED_FOR="198.51.100.9", **proxy).status_code != 429
+
+
 @pytest.mark.skipif(not shutil.which("docker-compose"), reason="docker-compose is not installed")
 def test_the_compose_file_is_valid():
     result = subprocess.run(

@@ -2,7 +2,7 @@
 posts to it, and how an admin configures it."""
 
 import pytest
-from allauth.socialaccount.models import SocialApp
+from allauth.socialaccount.models import SocialAccount, SocialApp
 from django.urls import reverse
 
 from sso.models import OrganizationLogin
@@ -103,3 +103,18 @@ def test_an_admin_configures_a_domain_and_keeps_the_secret_when_left_empty(admin
     taken = admin_client.post(add, fields | {"group": group.pk, "domain": "northwind.example"})
     assert taken.status_code == 200
     assert SocialApp.objects.count() == 2
+
+
+def test_the_connections_page_shows_the_organizations_sign_in_and_offers_no_other(
+    client, northwind
+):
+    sam = UserFactory(email="sam@northwind.example")
+    client.force_login(sam)
+    page = client.get(reverse("socialaccount_connections")).text
+    assert "not linked to an organization" in page
+    assert "Third-Party" not in page
+
+    SocialAccount.objects.create(user=sam, provider=northwind.provider_key, uid="sam-1")
+    page = client.get(reverse("socialaccount_connections")).text
+    assert "You can also sign in through your organization" in page
+    assert ">Unlink<" in page

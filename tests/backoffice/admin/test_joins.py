@@ -1,8 +1,11 @@
 """Join links and seat requests in the admin: listed with their state, changed only through the
 joins services, each list a fixed number of queries."""
 
+from datetime import timedelta
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from joins import services
 from joins.models import JoinLink, SeatRequest
@@ -79,3 +82,14 @@ def test_a_revoked_link_offers_nothing_more(admin_client, order):
     assert JoinLink.objects.get().state == JoinLink.State.REVOKED
     page = admin_client.get(change_url(link))
     assert "Nothing can be done to this join link in its current state." in page.text
+
+
+def test_an_expired_link_is_listed_as_expired_and_offers_only_revoke(admin_client, order):
+    link, _ = factories.make_join_link(order)
+    JoinLink.objects.filter(pk=link.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    assert ">Expired</span>" in admin_client.get(changelist_url(JoinLink)).text
+    response = admin_client.post(action_url(link, "pause"), follow=True)
+    assert any("This link expired on " in message for message in messages_of(response))
+    assert JoinLink.objects.get().state == JoinLink.State.ACTIVE
+    assert admin_client.post(action_url(link, "revoke")).status_code == 302
+    assert JoinLink.objects.get().state == JoinLink.State.REVOKED

@@ -223,3 +223,15 @@ def test_the_order_page_shows_a_running_selection_jobs_progress(agent_client, ag
     assert "Cancel links of 1 seat: waiting to start" in agent_client.get(url).text
     jobs.report(job.pk, 1)
     assert "Cancel links of 1 seat: 1 done" in agent_client.get(url).text
+
+
+@pytest.mark.parametrize(
+    ("action", "status", "said"),
+    [
+        ("cancel", "awaiting", "1 seat will have its link cancelled and be available again."),
+        ("unassign", "assigned", "1 seat will be unassigned and available again, and its learner "),
+    ],
+)
+def test_one_seat_is_spoken_of_in_the_singular(agent_client, order, seats, action, status, said):
+    page = agent_client.get(select(agent_client, order, action, [seats[status]]))
+    assert said in page.text

@@ -61,6 +61,12 @@ def test_an_agent_adds_an_endpoint_and_sees_its_secret_once(agent_client, agent,
         "http://169.254.169.254/latest/meta-data/",
         "http://[::1]:8000/hooks",
         "http://[::ffff:127.0.0.1]/hooks",
+        "http://[64:ff9b::a9fe:a9fe]/latest/meta-data/",  # NAT64 to 169.254.169.254
+        "http://[64:ff9b:1::a00:1]/hooks",
+        "http://[::7f00:1]:8499/hooks",  # IPv4-compatible 127.0.0.1
+        "http://[2002:7f00:1::1]/hooks",  # 6to4 of 127.0.0.1
+        "http://[2001:0:4136:e378:8000:63bf:f5ff:fffe]/hooks",  # Teredo client 10.0.0.1
+        "http://192.0.0.8/hooks",
         "http://localhost:8000/hooks",
         "http://internal.example.com/hooks",
     ],
