@@ -15,16 +15,15 @@ UNUSED = (Seat.Status.AVAILABLE, Seat.Status.AWAITING)
 # How long before its seats expire an order warns its agents.
 EXPIRY_WARNING_DAYS = 14
 
-# Counting the status column itself, which the (order, status) index holds, lets PostgreSQL
-# answer from the index alone; counting ids reads every seat row.
-STATUS_COUNT_FIELDS = {
-    status.value: Count("status", filter=Q(status=status)) for status in Seat.Status
-}
-
 
 def status_counts(seats: QuerySet[Seat]) -> dict[str, int]:
-    """{status: count} for every status, in one aggregate query."""
-    return seats.aggregate(**STATUS_COUNT_FIELDS)
+    """{status: count} for every status, in one query grouping the seats by status. Counting the
+    status column itself, which the (order, status) index holds, lets PostgreSQL answer from the
+    index alone; counting ids reads every seat row. One COUNT grouped by status costs Django less
+    to build than a filtered COUNT per status."""
+    counts = dict.fromkeys(Seat.Status.values, 0)
+    counts.update(seats.order_by().values_list("status").annotate(Count("status")))
+    return counts
 
 
 class SeatCount(Subquery):

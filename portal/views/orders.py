@@ -90,6 +90,7 @@ def order_detail(request, order_id: int):
     page = _paginator(seats, counts, **filters.filters()).get_page(request.GET.get("page"))
     lines = list(order.lines.select_related("product"))
     queries.attach_order(page, order, lines)
+    queries.attach_details(page)
     authority = SeatAuthority.of(request.user)
     offer = Offer(authority=authority, group_ids=authority.groups_in(order.store_id))
     back = request.get_full_path()

@@ -1,3 +1,4 @@
+from datetime import timedelta
 from decimal import Decimal
 from urllib.parse import quote
 
@@ -245,3 +246,17 @@ def test_order_page_shows_what_learners_typed_as_text(agent_client, order, seats
     seat.learner.save()
     row = order_page(agent_client, order).text.split(f'id="seat-{seat.pk}"')[1].split("</tr>")[0]
     assert "<div>&lt;b&gt;Ada&lt;/b&gt;</div>" in row
+
+
+def test_a_seats_row_shows_its_latest_event_by_time_and_counts_them_all(
+    agent_client, order, seats, store_admin
+):
+    seat = seats["return_pending"]
+    requested = seat.events.get(action="request_return")
+    services.deny_return(seat=seat, actor=store_admin, note="Course already started")
+    denied = seat.events.get(action="deny_return")
+    seat.events.filter(pk=denied.pk).update(created_at=requested.created_at - timedelta(days=1))
+    row = order_page(agent_client, order).text.split(f'id="seat-{seat.pk}"')[1].split("</tr>")[0]
+    assert "Return requested" in row
+    assert "Return denied" not in row
+    assert f"History ({seat.events.count()})" in row
