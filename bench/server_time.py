@@ -90,10 +90,13 @@ def order_page() -> Figure:
 
 
 def admin_changelist() -> Figure:
+    from allauth.mfa.totp.internal.auth import TOTP
+
     from accounts.models import User
 
     store, group, agent, product = store_with_agent()
     admin = User.objects.create_superuser(email="bench-admin@bench.example", password="x")
+    TOTP.activate(admin, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")  # staff must have a second factor
     client = Client()
     client.force_login(admin)
     order = paid_order(store, group, agent, product, 1_000)
