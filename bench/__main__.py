@@ -37,7 +37,7 @@ def main(selected: list[str]) -> int:
         "6": background_import.run,
         "7": digest.run,
         "8": webhooks.run,
-        "9": api_list.run,
+        "9": api_list.run,  # figures 9 and 10
     }
     call_command("collectstatic", interactive=False, verbosity=0)
     figures = []

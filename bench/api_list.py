@@ -32,7 +32,7 @@ def throughput() -> Figure:
         api_rate, api_p99 = wrk(page, f"Authorization: {key}")
         ref_rate, ref_p99 = wrk(f"/bench/minimal/{order.pk}/", cookie)
     return Figure(
-        number=8,
+        number=9,
         name="API seat list (25) under gunicorn, 16 connections",
         value=api_rate,
         unit="req/s",
@@ -60,7 +60,7 @@ def growth() -> Figure:
         big_url=deep_page,
         grow=lambda: filler_seats(1_000_000, store, group, agent, product),
         limit=2,
-        number=9,
+        number=10,
         name="API seat list: page deep in 1M seats vs 10",
         reference_name="10 seats",
     )
