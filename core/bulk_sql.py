@@ -16,6 +16,7 @@ Elsewhere (SQLite, the embedded default) the same calls fall back to ``bulk_crea
 import json
 from collections.abc import Mapping, Sequence
 from contextlib import contextmanager
+from operator import attrgetter
 
 from django.db import connection
 from django.db.models import Field, JSONField, Model
@@ -180,7 +181,13 @@ def insert_objects(objs: Sequence[Model]) -> list[Model]:
     if connection.vendor != "postgresql":
         return model.objects.bulk_create(objs, batch_size=BATCH_SIZE)
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
-    rows = [tuple(field.pre_save(obj, True) for field in fields) for obj in objs]  # auto_now
+    stamped = [field for field in fields if getattr(field, "auto_now", False)]
+    stamped += [field for field in fields if getattr(field, "auto_now_add", False)]
+    for obj in objs:
+        for field in stamped:
+            field.pre_save(obj, True)  # sets the time on the instance, as save() would
+    values_of = attrgetter(*(field.attname for field in fields))  # one C call per row
+    rows = [values_of(obj) for obj in objs] if len(fields) > 1 else [(values_of(o),) for o in objs]
     columns = dict(zip((field.attname for field in fields), zip(*rows, strict=True), strict=True))
     constants = {name: values[0] for name, values in columns.items() if _all_equal(values)}
     varying = [name for name in columns if name not in constants] or [fields[0].attname]
