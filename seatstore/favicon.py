@@ -5,4 +5,4 @@ from django.templatetags.static import static
 
 
 def favicon(request):
-    return redirect(static("favicon.svg"), permanent=True)
+    return redirect(static("favicon.svg"), permanent=False)
