@@ -28,7 +28,14 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from accounts.models import User, normalize_email
-from core.bulk_sql import BATCH_SIZE, execute, insert_objects, insert_rows, values_table
+from core.bulk_sql import (
+    BATCH_SIZE,
+    execute,
+    insert_objects,
+    insert_rows,
+    values_among,
+    values_table,
+)
 from core.errors import SeatActionError
 from notifications.models import OutboundEmail
 from notifications.services import queue_emails
@@ -296,15 +303,8 @@ def _learner_ids(rows: Sequence[AssignRow], now) -> tuple[list[int], set[str]]:
 
 
 def _user_ids(emails: list[str]) -> dict[str, int]:
-    """The accounts of these addresses, looked up through one array, not thousands of
-    parameters (``email__in`` spent more time quoting them than the database took)."""
-    addresses, params = values_table(User, ["email"], [(email,) for email in emails])
-    users = connection.ops.quote_name(User._meta.db_table)
-    _, found = execute(
-        f"SELECT u.email, u.id FROM {users} AS u JOIN {addresses} ON u.email = v.email",  # noqa: S608
-        params,
-    )
-    return dict(found)
+    """The accounts of these addresses, looked up through one array."""
+    return dict(values_among(User.objects.all(), "email", emails, "email", "pk"))
 
 
 def _insert_learners(new: list[tuple[str, AssignRow]], now) -> list[int]:

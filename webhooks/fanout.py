@@ -8,6 +8,7 @@ each only for the event types it subscribes to."""
 
 from django.db.models import Q
 
+from core.bulk_sql import values_among
 from groups.models import GroupMembership
 from seats.access import SeatAuthority
 from seats.models import Enrollment, Seat, SeatEvent
@@ -67,11 +68,17 @@ def _endpoints_near(seat_ids: set[int]) -> list[Endpoint]:
     """The active endpoints that may hear of any of the seats: their stores', their groups'
     agents', and their buyers' where a seat has no group. Whose seat is whose is decided after.
     The seats are read once, down to the few (store, group, buyer) they share, so that a bulk
-    import's thousands of ids are sent to the database once, not once per kind of endpoint."""
+    import's thousands of ids are sent to the database once (as one array), not once per kind
+    of endpoint."""
     near = set(
-        Seat.objects.filter(pk__in=seat_ids)
-        .values_list("order__store_id", "owner_group_id", "order__buyer_id")
-        .distinct()
+        values_among(
+            Seat.objects.distinct(),
+            "pk",
+            list(seat_ids),
+            "order__store_id",
+            "owner_group_id",
+            "order__buyer_id",
+        )
     )
     stores = {store for store, _, _ in near}
     groups = {group for _, group, _ in near} - {None}
