@@ -37,12 +37,11 @@ from core.bulk_sql import (
     values_table,
 )
 from core.errors import SeatActionError
-from notifications.models import OutboundEmail
-from notifications.services import queue_emails
+from notifications.services import NewEmail, queue_emails
 from orders.models import Order, OrderLine
 from seats import access, data_rules, rules
 from seats.emails import SeatEmail, topic_for
-from seats.events import record_events
+from seats.events import Event, record_events
 from seats.lms import campus
 from seats.models import Seat, SeatEvent, SupplementalAnswer
 from seats.services._base import questions_for
@@ -347,17 +346,12 @@ def _write_events(
 ) -> None:
     record_events(
         [
-            SeatEvent(
-                seat_id=seat_id,
-                action=action,
-                from_status=Seat.Status.AVAILABLE,
-                to_status=to_status,
-                actor_id=actor.pk,
-                created_at=now,
-                details=detail | {"bulk": True},
+            Event(
+                seat_id, action, Seat.Status.AVAILABLE, to_status, actor.pk, detail | {"bulk": True}
             )
             for seat_id, detail in zip(seat_ids, details, strict=True)
-        ]
+        ],
+        now,
     )
 
 
@@ -419,7 +413,7 @@ def bulk_assign(
             )
             queue_emails(
                 [
-                    OutboundEmail(
+                    NewEmail(
                         kind=SeatEmail.INVITATION
                         if email in invited
                         else SeatEmail.ASSIGNMENT_NOTICE,
@@ -481,7 +475,7 @@ def bulk_email_redemptions(
             )
             queue_emails(
                 [
-                    OutboundEmail(
+                    NewEmail(
                         kind=SeatEmail.REDEMPTION_LINK,
                         to_email=link.recipient_email,
                         context={"redemption_id": link.pk},

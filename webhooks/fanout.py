@@ -11,6 +11,7 @@ from django.db.models import Q
 from core.bulk_sql import values_among
 from groups.models import GroupMembership
 from seats.access import SeatAuthority
+from seats.events import Event
 from seats.models import Enrollment, Seat, SeatEvent
 
 from .models import Delivery, Endpoint, EventType
@@ -33,14 +34,14 @@ EVENT_TYPES = {
 """The seat events an endpoint can hear of; course progress counts once it is completed."""
 
 
-def event_type(event: SeatEvent) -> str | None:
+def event_type(event: Event) -> str | None:
     if event.action == Action.PROGRESS:
         completed = event.details.get("status") == Enrollment.Status.COMPLETED
         return EventType.COURSE_COMPLETED if completed else None
     return EVENT_TYPES.get(event.action)
 
 
-def deliveries_for_events(sender, *, events: list[SeatEvent], **kwargs) -> None:
+def deliveries_for_events(sender, *, events: list[Event], **kwargs) -> None:
     """No query at all for events no endpoint can hear of (reminders, group changes), one when
     no endpoint may hear of these seats."""
     typed = [(event, kind) for event in events if (kind := event_type(event))]
@@ -117,7 +118,7 @@ def _receives(endpoint: Endpoint, seat: Seat, authorities: dict[int, SeatAuthori
     return authorities[endpoint.owner_id].manages(seat)
 
 
-def payload(event: SeatEvent, kind: str, seat: Seat) -> dict:
+def payload(event: Event, kind: str, seat: Seat) -> dict:
     """What a receiver gets: the event and the seat's public fields; never a token or a link."""
     details = event.details or {}
     group = seat.owner_group
