@@ -16,7 +16,7 @@ Elsewhere (SQLite, the embedded default) the same calls fall back to ``bulk_crea
 import json
 from collections.abc import Mapping, Sequence
 from contextlib import contextmanager
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
 from django.db import connection
 from django.db.models import Field, JSONField, Model, QuerySet
@@ -64,8 +64,8 @@ def values_table(model: type[Model], columns: Sequence[str], rows: Sequence[Sequ
         params = [
             [_db_value(field, value) for value in column]
             if isinstance(field, JSONField)
-            else list(column)
-            for field, column in zip(fields, zip(*rows, strict=True), strict=True)
+            else column
+            for field, column in zip(fields, _columns(rows, len(fields)), strict=True)
         ]
         return f"unnest({arrays}) AS v ({', '.join(names)})", params
     renamed = ", ".join(f"column{n} AS {name}" for n, name in enumerate(names, start=1))
@@ -74,6 +74,14 @@ def values_table(model: type[Model], columns: Sequence[str], rows: Sequence[Sequ
         _db_value(field, value) for row in rows for field, value in zip(fields, row, strict=True)
     ]
     return f"(SELECT {renamed} FROM (VALUES {values})) AS v", params  # noqa: S608
+
+
+def _columns(rows: Sequence[Sequence], width: int) -> list[list]:
+    """The rows' values column by column. ``zip(*rows)`` makes an iterator per row: thousands of
+    objects for the garbage collector to track, enough to set off a full collection."""
+    if any(len(row) != width for row in rows):
+        raise ValueError(f"Every row must have {width} values.")
+    return [list(map(itemgetter(n), rows)) for n in range(width)]
 
 
 @contextmanager

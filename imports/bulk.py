@@ -18,7 +18,7 @@ row fails, nothing is applied. The one-active-enrollment constraint is the datab
 """
 
 import secrets
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import wraps
 
@@ -287,18 +287,19 @@ def _learner_ids(rows: Sequence[AssignRow], now) -> tuple[list[int], set[str]]:
     emails = [normalize_email(row.email) for row in rows]
     ids = _user_ids(emails)
     while True:
-        new = [(email, row) for email, row in zip(emails, rows, strict=True) if email not in ids]
+        new = [n for n, email in enumerate(emails) if email not in ids]
         try:
             with transaction.atomic():
-                created = _insert_learners(new, now)
+                created = _insert_learners(((emails[n], rows[n]) for n in new), now)
             break
         except IntegrityError:
-            taken = _user_ids([email for email, _ in new])
+            taken = _user_ids([emails[n] for n in new])
             if not taken:
                 raise
             ids |= taken
-    ids.update(zip((email for email, _ in new), created, strict=True))
-    return [ids[email] for email in emails], {email for email, _ in new}
+    invited = [emails[n] for n in new]
+    ids.update(zip(invited, created, strict=True))
+    return [ids[email] for email in emails], set(invited)
 
 
 def _user_ids(emails: list[str]) -> dict[str, int]:
@@ -306,7 +307,7 @@ def _user_ids(emails: list[str]) -> dict[str, int]:
     return dict(values_among(User.objects.all(), "email", emails, "email", "pk"))
 
 
-def _insert_learners(new: list[tuple[str, AssignRow]], now) -> list[int]:
+def _insert_learners(new: Iterable[tuple[str, AssignRow]], now) -> list[int]:
     return insert_rows(
         User,
         ["email", "first_name", "last_name", "password"],

@@ -43,14 +43,14 @@ def event_type(event: Event) -> str | None:
 
 def deliveries_for_events(sender, *, events: list[Event], **kwargs) -> None:
     """No query at all for events no endpoint can hear of (reminders, group changes), one when
-    no endpoint may hear of these seats."""
-    typed = [(event, kind) for event in events if (kind := event_type(event))]
-    if not typed:
+    no endpoint may hear of these seats: the events are paired with their types only then."""
+    seat_ids = {event.seat_id for event in events if event_type(event)}
+    if not seat_ids:
         return
-    seat_ids = {event.seat_id for event, _ in typed}
     endpoints = _endpoints_near(seat_ids)
     if not endpoints:
         return
+    typed = [(event, kind) for event in events if (kind := event_type(event))]
     seats = Seat.objects.select_related(
         "order", "owner_group", "order_line__product", "learner"
     ).in_bulk(seat_ids)
