@@ -28,7 +28,7 @@ class Event(NamedTuple):
     pk: int | None = None
 
 
-_GIVEN = Event._fields[:6]
+_GIVEN = Event._fields[:6]  # what the caller says; the time and the id are the database's
 
 
 def record_events(events: Sequence[Event], now: datetime | None = None) -> list[Event]:
