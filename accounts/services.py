@@ -3,7 +3,6 @@
 from allauth.account.models import EmailAddress
 from django.db import transaction
 
-from notifications.models import OutboundEmail
 from notifications.services import queue_email
 
 from .addresses import release_unconfirmed_claims
@@ -11,7 +10,7 @@ from .emails import AccountEmail
 from .models import User
 
 
-def email_password_link(*, user: User) -> OutboundEmail:
+def email_password_link(*, user: User) -> int:
     """Queue a link to choose a password: a reset for an account that has one, the set-up link
     an invited learner never used otherwise. It goes through the outbox like every email, so a
     mail-server outage delays it instead of losing it; the link itself is made when it is sent."""

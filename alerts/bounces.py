@@ -3,16 +3,16 @@ address. What counts as a bounce is the seats app's to say: it records a ``bounc
 seat's history, once per link, and announces it (``seats.signals.events_recorded``) inside the
 transaction that records it; the alert's outbox rows are written in that same transaction."""
 
-from notifications.models import OutboundEmail
-from notifications.services import queue_emails
+from notifications.services import NewEmail, queue_emails
 from seats.access import agents_managing
+from seats.events import Event
 from seats.models import Redemption, Seat, SeatEvent
 
 from .models import AlertEmail, AlertKind, BounceAlert
 from .preferences import opted_out
 
 
-def alert_on_bounce(sender, *, events: list[SeatEvent], **kwargs) -> None:
+def alert_on_bounce(sender, *, events: list[Event], **kwargs) -> None:
     bounced = [e.details["redemption_id"] for e in events if e.action == SeatEvent.Action.BOUNCE]
     if bounced:
         alert_bounced_links(bounced)
@@ -32,7 +32,7 @@ def alert_bounced_links(redemption_ids: list[int]) -> int:
             continue
         agents = agents_managing(link.seat).exclude(pk__in=opted_out(AlertKind.BOUNCE_ALERTS))
         emails += [
-            OutboundEmail(
+            NewEmail(
                 kind=AlertEmail.BOUNCE_ALERT,
                 to_email=email,
                 context={"bounce_alert_id": alert.pk, "user_id": user_id},

@@ -19,8 +19,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from groups.models import GroupMembership
-from notifications.models import OutboundEmail
-from notifications.services import queue_emails
+from notifications.services import NewEmail, queue_emails
 from orders.models import Order
 from seats.models import Redemption, ReturnRequest, Seat
 from seats.stats import week_start
@@ -129,7 +128,7 @@ def send_weekly_digests(*, now: datetime | None = None) -> int:
         if created:
             queue_emails(
                 [
-                    OutboundEmail(
+                    NewEmail(
                         kind=AlertEmail.WEEKLY_DIGEST,
                         to_email=addresses[digest.user_id],
                         context={"digest_id": digest.pk},

@@ -29,7 +29,7 @@ def groups(key: ApiKey) -> QuerySet[PurchasingGroup]:
 
 def order(key: ApiKey, order_id: int) -> Order:
     if not key.store_wide:
-        return access.access_order(key.user, order_id)
+        return access.access_order(access.SeatAuthority.of(key.user), order_id)
     return get_object_or_404(Order.objects.select_related("store", "owner_group"), pk=order_id)
 
 

@@ -18,7 +18,7 @@ row fails, nothing is applied. The one-active-enrollment constraint is the datab
 """
 
 import secrets
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import wraps
 
@@ -28,14 +28,20 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from accounts.models import User, normalize_email
-from core.bulk_sql import BATCH_SIZE, execute, insert_objects, insert_rows, values_table
+from core.bulk_sql import (
+    BATCH_SIZE,
+    execute,
+    insert_objects,
+    insert_rows,
+    values_among,
+    values_table,
+)
 from core.errors import SeatActionError
-from notifications.models import OutboundEmail
-from notifications.services import queue_emails
+from notifications.services import NewEmail, queue_emails
 from orders.models import Order, OrderLine
 from seats import access, data_rules, rules
 from seats.emails import SeatEmail, topic_for
-from seats.events import record_events
+from seats.events import Event, record_events
 from seats.lms import campus
 from seats.models import Seat, SeatEvent, SupplementalAnswer
 from seats.services._base import questions_for
@@ -281,33 +287,27 @@ def _learner_ids(rows: Sequence[AssignRow], now) -> tuple[list[int], set[str]]:
     emails = [normalize_email(row.email) for row in rows]
     ids = _user_ids(emails)
     while True:
-        new = [(email, row) for email, row in zip(emails, rows, strict=True) if email not in ids]
+        new = [n for n, email in enumerate(emails) if email not in ids]
         try:
             with transaction.atomic():
-                created = _insert_learners(new, now)
+                created = _insert_learners(((emails[n], rows[n]) for n in new), now)
             break
         except IntegrityError:
-            taken = _user_ids([email for email, _ in new])
+            taken = _user_ids([emails[n] for n in new])
             if not taken:
                 raise
             ids |= taken
-    ids.update(zip((email for email, _ in new), created, strict=True))
-    return [ids[email] for email in emails], {email for email, _ in new}
+    invited = [emails[n] for n in new]
+    ids.update(zip(invited, created, strict=True))
+    return [ids[email] for email in emails], set(invited)
 
 
 def _user_ids(emails: list[str]) -> dict[str, int]:
-    """The accounts of these addresses, looked up through one array, not thousands of
-    parameters (``email__in`` spent more time quoting them than the database took)."""
-    addresses, params = values_table(User, ["email"], [(email,) for email in emails])
-    users = connection.ops.quote_name(User._meta.db_table)
-    _, found = execute(
-        f"SELECT u.email, u.id FROM {users} AS u JOIN {addresses} ON u.email = v.email",  # noqa: S608
-        params,
-    )
-    return dict(found)
+    """The accounts of these addresses, looked up through one array."""
+    return dict(values_among(User.objects.all(), "email", emails, "email", "pk"))
 
 
-def _insert_learners(new: list[tuple[str, AssignRow]], now) -> list[int]:
+def _insert_learners(new: Iterable[tuple[str, AssignRow]], now) -> list[int]:
     return insert_rows(
         User,
         ["email", "first_name", "last_name", "password"],
@@ -347,17 +347,12 @@ def _write_events(
 ) -> None:
     record_events(
         [
-            SeatEvent(
-                seat_id=seat_id,
-                action=action,
-                from_status=Seat.Status.AVAILABLE,
-                to_status=to_status,
-                actor_id=actor.pk,
-                created_at=now,
-                details=detail | {"bulk": True},
+            Event(
+                seat_id, action, Seat.Status.AVAILABLE, to_status, actor.pk, detail | {"bulk": True}
             )
             for seat_id, detail in zip(seat_ids, details, strict=True)
-        ]
+        ],
+        now,
     )
 
 
@@ -419,7 +414,7 @@ def bulk_assign(
             )
             queue_emails(
                 [
-                    OutboundEmail(
+                    NewEmail(
                         kind=SeatEmail.INVITATION
                         if email in invited
                         else SeatEmail.ASSIGNMENT_NOTICE,
@@ -481,7 +476,7 @@ def bulk_email_redemptions(
             )
             queue_emails(
                 [
-                    OutboundEmail(
+                    NewEmail(
                         kind=SeatEmail.REDEMPTION_LINK,
                         to_email=link.recipient_email,
                         context={"redemption_id": link.pk},

@@ -39,8 +39,13 @@ def access_join_link(user, link_id: int) -> JoinLink:
     )
 
 
+def requests_of_groups(group_ids) -> QuerySet[SeatRequest]:
+    """The requests the agents of these groups (ids, or a subquery of them) decide."""
+    return SeatRequest.objects.filter(group_id__in=group_ids)
+
+
 def requests_managed_by(user) -> QuerySet[SeatRequest]:
-    return SeatRequest.objects.filter(group_id__in=managed_group_ids(user))
+    return requests_of_groups(managed_group_ids(user))
 
 
 def access_seat_request(user, request_id: int) -> SeatRequest:

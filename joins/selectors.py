@@ -6,7 +6,7 @@ from groups.models import PurchasingGroup
 from orders.models import Order
 from seats.models import Enrollment, Seat
 
-from .access import links_managed_by, requests_managed_by
+from .access import links_managed_by, requests_managed_by, requests_of_groups
 from .domains import email_domain
 from .models import JoinLink, RequestLink, SeatRequest
 from .tokens import hash_token
@@ -87,15 +87,14 @@ def pending_requests(user) -> QuerySet[SeatRequest]:
     )
 
 
-def pending_request_count(user) -> QuerySet:
-    """A subquery counting the pending requests of the groups the user manages."""
-    return (
-        requests_managed_by(user)
-        .filter(state=SeatRequest.State.PENDING)
-        .values("state")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+def waiting_requests(group_ids) -> QuerySet[SeatRequest]:
+    """The pending requests of these groups (ids, or a subquery of them): the navigation's badge."""
+    return requests_of_groups(group_ids).filter(state=SeatRequest.State.PENDING)
+
+
+def waiting_request_count(group_ids) -> QuerySet:
+    """``waiting_requests`` counted, as a subquery."""
+    return waiting_requests(group_ids).values("state").annotate(n=Count("pk")).values("n")
 
 
 def join_links(user) -> QuerySet[JoinLink]:

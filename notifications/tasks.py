@@ -17,7 +17,7 @@ from .claims import claimed, unclaimed
 from .models import OutboundEmail
 from .outcomes import Outcomes, announce_outcomes
 from .sending import Sender
-from .services import requeue
+from .services import publish, requeue
 
 logger = logging.getLogger(__name__)
 
@@ -132,6 +132,14 @@ def _finish(email: OutboundEmail, status: str, outcomes: Outcomes, *, error: str
     email.last_error = error[:2000]
     email.sent_at = timezone.now() if status == OutboundEmail.Status.SENT else None
     outcomes.record(email)
+
+
+@shared_task
+def publish_batches(email_ids: list[int]) -> int:
+    """Hand a bulk action's emails to ``send_emails`` in batches (``services.enqueue``). Should
+    this run twice, or die half-way, the emails it published twice are sent once, and those it
+    never published are still queued: the sweep hands them over when they are overdue."""
+    return publish(email_ids)
 
 
 @shared_task

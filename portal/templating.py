@@ -1,11 +1,16 @@
-"""The Jinja2 environment of the templates that draw many rows: Django's engine spent about half
-of the order page's time on its seat table, Jinja2 compiles a template to Python once. The
-filters are the portal's template filters, taking times in the current time zone as Django's
-do."""
+"""The Jinja2 environment of the order page's content and its seat rows: Django's engine spent
+about half of the page's time drawing them, Jinja2 compiles a template to Python once. The
+filters are the portal's and Django's template filters, taking times in the current time zone
+as Django's do; ``url`` is Django's ``{% url %}``."""
 
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.template.defaultfilters import pluralize
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.safestring import SafeString
 from django.utils.timezone import template_localtime
-from jinja2 import Environment, StrictUndefined
+from jinja2 import Environment, StrictUndefined, pass_context
 
 from .templatetags import portal as tags
 
@@ -19,6 +24,11 @@ def timestamp(value, format_string: str) -> str:
     return tags.timestamp(template_localtime(value), format_string)
 
 
+def url(name: str, *args) -> str:
+    """Django's ``{% url %}``."""
+    return reverse(name, args=args)
+
+
 RETURN_ACTIONS = ("request_return", "approve_return", "deny_return")
 
 
@@ -27,6 +37,13 @@ def return_news(seat):
     the store's decision (and its note) on the seat's row until something else happens to it."""
     last = seat.last_events[0] if seat.last_events else None
     return last if last and last.action in RETURN_ACTIONS else None
+
+
+@pass_context
+def django_include(context, template_name: str, **values) -> SafeString:
+    """A Django template that other pages include too (pagination), drawn within a Jinja2 one
+    for the same request."""
+    return render_to_string(template_name, values, request=context.get("request"))
 
 
 def environment(**options) -> Environment:
@@ -39,5 +56,8 @@ def environment(**options) -> Environment:
         timestamp=timestamp,
         event_summary=tags.event_summary,
         return_news=return_news,
+        intcomma=intcomma,
+        pluralize=pluralize,
     )
+    env.globals.update(url=url, django_include=django_include)
     return env

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from accounts.models import User
+from core.bulk_sql import values_among
 from orders.models import Product
 
 from .models import Enrollment, SupplementalQuestion
@@ -89,12 +90,11 @@ def answers_to_keep(
 
 def enrollment_problems(product: Product, emails: Iterable[str]) -> dict[str, str]:
     """{address: problem} for the learners among ``emails`` (as the accounts store them) who
-    already have an active enrollment in the product: one query for any number of addresses."""
-    enrolled = Enrollment.objects.filter(
-        product=product, status__in=Enrollment.ACTIVE, learner__email__in=list(emails)
-    ).values_list("learner__email", flat=True)
+    already have an active enrollment in the product: one query for any number of addresses,
+    sent as one array."""
+    active = Enrollment.objects.filter(product=product, status__in=Enrollment.ACTIVE)
     return {
         email: f"{email} already has an active enrollment in {product}; ask a store admin to "
         "resolve it before assigning this seat."
-        for email in enrolled
+        for (email,) in values_among(active, "learner__email", list(emails), "learner__email")
     }

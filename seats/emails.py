@@ -13,7 +13,7 @@ from notifications.emails import Content, absolute
 from notifications.models import OutboundEmail
 from notifications.signals import DeliveryEvent, delivery_changed
 
-from .events import record_events
+from .events import Event, record_events
 from .models import Redemption, ReturnRequest, Seat, SeatEvent
 from .tokens import token_for
 
@@ -205,11 +205,12 @@ def _record_bounces(links) -> None:
     )
     record_events(
         [
-            SeatEvent(
+            Event(
                 seat_id=seat_id,
                 action=SeatEvent.Action.BOUNCE,
                 from_status=status,
                 to_status=status,
+                actor_id=None,
                 details={"recipient": recipient, "redemption_id": link_id},
             )
             for link_id, seat_id, status, recipient in bounced

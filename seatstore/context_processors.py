@@ -12,5 +12,5 @@ def site(request):
     return {
         "DEMO_MODE": settings.DEMO_MODE,
         "SUPPORT_EMAIL": settings.SUPPORT_EMAIL,
-        "nav_sections": SimpleLazyObject(lambda: portal_sections(request.user)),
+        "nav_sections": SimpleLazyObject(lambda: portal_sections(request)),
     }

@@ -8,6 +8,7 @@ from api.v1 import api
 from joins.urls import join_urlpatterns, request_urlpatterns
 from notifications import webhooks
 
+from .favicon import favicon
 from .health import health
 
 admin.site.site_header = "Seatstore administration"
@@ -19,6 +20,7 @@ admin.site.login = secure_admin_login(admin.site.login)  # one sign-in, with its
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="portal:home", permanent=False)),
     path("health/", health, name="health"),
+    path("favicon.ico", favicon),
     path("account/", include("sso.urls")),
     path("account/", include("accounts.urls")),
     path("account/", include("portal.urls")),

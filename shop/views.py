@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from core.errors import SeatActionError
 from orders import selectors
-from seats.access import access_order
+from seats.access import access_order, request_authority
 
 from .checkout import place_order
 from .forms import CheckoutForm
@@ -50,7 +50,7 @@ def product_detail(request, product_id: int):
 
 @login_required
 def order_placed(request, order_id: int):
-    order = access_order(request.user, order_id)
+    order = access_order(request_authority(request), order_id)
     lines = list(order.lines.select_related("product"))
     return render(
         request,

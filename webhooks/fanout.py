@@ -8,8 +8,10 @@ each only for the event types it subscribes to."""
 
 from django.db.models import Q
 
+from core.bulk_sql import values_among
 from groups.models import GroupMembership
 from seats.access import SeatAuthority
+from seats.events import Event
 from seats.models import Enrollment, Seat, SeatEvent
 
 from .models import Delivery, Endpoint, EventType
@@ -32,23 +34,23 @@ EVENT_TYPES = {
 """The seat events an endpoint can hear of; course progress counts once it is completed."""
 
 
-def event_type(event: SeatEvent) -> str | None:
+def event_type(event: Event) -> str | None:
     if event.action == Action.PROGRESS:
         completed = event.details.get("status") == Enrollment.Status.COMPLETED
         return EventType.COURSE_COMPLETED if completed else None
     return EVENT_TYPES.get(event.action)
 
 
-def deliveries_for_events(sender, *, events: list[SeatEvent], **kwargs) -> None:
+def deliveries_for_events(sender, *, events: list[Event], **kwargs) -> None:
     """No query at all for events no endpoint can hear of (reminders, group changes), one when
-    no endpoint may hear of these seats."""
-    typed = [(event, kind) for event in events if (kind := event_type(event))]
-    if not typed:
+    no endpoint may hear of these seats: the events are paired with their types only then."""
+    seat_ids = {event.seat_id for event in events if event_type(event)}
+    if not seat_ids:
         return
-    seat_ids = {event.seat_id for event, _ in typed}
     endpoints = _endpoints_near(seat_ids)
     if not endpoints:
         return
+    typed = [(event, kind) for event in events if (kind := event_type(event))]
     seats = Seat.objects.select_related(
         "order", "owner_group", "order_line__product", "learner"
     ).in_bulk(seat_ids)
@@ -67,11 +69,17 @@ def _endpoints_near(seat_ids: set[int]) -> list[Endpoint]:
     """The active endpoints that may hear of any of the seats: their stores', their groups'
     agents', and their buyers' where a seat has no group. Whose seat is whose is decided after.
     The seats are read once, down to the few (store, group, buyer) they share, so that a bulk
-    import's thousands of ids are sent to the database once, not once per kind of endpoint."""
+    import's thousands of ids are sent to the database once (as one array), not once per kind
+    of endpoint."""
     near = set(
-        Seat.objects.filter(pk__in=seat_ids)
-        .values_list("order__store_id", "owner_group_id", "order__buyer_id")
-        .distinct()
+        values_among(
+            Seat.objects.distinct(),
+            "pk",
+            list(seat_ids),
+            "order__store_id",
+            "owner_group_id",
+            "order__buyer_id",
+        )
     )
     stores = {store for store, _, _ in near}
     groups = {group for _, group, _ in near} - {None}
@@ -110,7 +118,7 @@ def _receives(endpoint: Endpoint, seat: Seat, authorities: dict[int, SeatAuthori
     return authorities[endpoint.owner_id].manages(seat)
 
 
-def payload(event: SeatEvent, kind: str, seat: Seat) -> dict:
+def payload(event: Event, kind: str, seat: Seat) -> dict:
     """What a receiver gets: the event and the seat's public fields; never a token or a link."""
     details = event.details or {}
     group = seat.owner_group

@@ -64,10 +64,10 @@ def chart(chart):
 
 
 @register.simple_tag(takes_context=True)
-def seat_rows(context) -> SafeString:
-    """The rows of the order page's seats table, drawn by Jinja2 (``portal/jinja2/``): in
-    Django's engine they were half of the page's time. Jinja2 escapes what it prints."""
-    rows = engines["jinja2"].get_template("portal/seat_rows.html")
-    names = ("rows", "several_courses", "back_query")
-    html = rows.render({name: context[name] for name in names})
+def jinja(context, template_name: str) -> SafeString:
+    """Draw part of a page with a Jinja2 template (``<app>/jinja2/``) from the page's context:
+    the order page's content took Django's engine several times as long. Jinja2 escapes what
+    it prints."""
+    template = engines["jinja2"].get_template(template_name)
+    html = template.render(context.flatten(), request=context.get("request"))
     return mark_safe(html)  # noqa: S308 -- HTML that Jinja2 built, escaping every value

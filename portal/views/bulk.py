@@ -30,7 +30,7 @@ from imports.csv_files import (
     parse_assign,
     parse_recipients,
 )
-from seats.access import access_order
+from seats.access import access_order, request_authority
 from seats.data_rules import MESSAGE_MAX_LENGTH
 from seats.services._base import questions_for
 
@@ -123,7 +123,7 @@ def _page(request, order, kind: BulkKind, form, **extra):
 @login_required
 def bulk_upload(request, order_id: int, kind: str):
     """GET: the upload form and the file's columns; POST: the preview of an uploaded file."""
-    order, kind = access_order(request.user, order_id), _kind(kind)
+    order, kind = access_order(request_authority(request), order_id), _kind(kind)
     form = BulkUploadForm(
         request.POST or None, request.FILES or None, order=order, parse=kind.parse
     )
@@ -148,7 +148,7 @@ def bulk_upload(request, order_id: int, kind: str):
 @login_required
 @require_POST
 def bulk_apply(request, order_id: int, kind: str):
-    order, kind = access_order(request.user, order_id), _kind(kind)
+    order, kind = access_order(request_authority(request), order_id), _kind(kind)
     stored = _recall(request, order, kind, request.POST.get("token"))
     if stored is None:
         messages.error(request, "That preview is no longer available; upload the file again.")

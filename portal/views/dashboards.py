@@ -5,7 +5,7 @@ access doors, in a fixed number of queries (``seats.stats``)."""
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from seats.access import access_group, access_order
+from seats.access import access_group, access_order, request_authority
 from seats.models import Seat
 from seats.stats import seat_stats
 
@@ -64,7 +64,7 @@ def group_dashboard(request, group_id: int):
 
 @login_required
 def order_dashboard(request, order_id: int):
-    order = access_order(request.user, order_id)
+    order = access_order(request_authority(request), order_id)
     return _dashboard(
         request,
         seats=queries.order_seats(request.user, order),

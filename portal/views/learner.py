@@ -14,7 +14,7 @@ def home(request):
     """Agents and buyers land on their orders, store admins without orders in the admin,
     everyone else (learners) on their training."""
     user = request.user
-    if portal_sections(user)["orders"]:
+    if portal_sections(request)["orders"]:
         return redirect("portal:orders")
     if access.is_store_admin(user):
         return redirect("admin:index")

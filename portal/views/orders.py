@@ -12,7 +12,7 @@ from django.urls import reverse
 from imports.csv_files import csv_lines
 from imports.selection import ACTIONS as SELECTION_ACTIONS
 from seats import rules
-from seats.access import SeatAuthority, access_order
+from seats.access import access_order, request_authority
 from seats.actions import Offer, SeatAction, offered_actions
 from seats.models import Seat
 from seats.selectors import status_counts, validity_warning
@@ -83,7 +83,8 @@ def _rows(page, offer: Offer) -> list[tuple[Seat, list[tuple[SeatAction, str]]]]
 
 @login_required
 def order_detail(request, order_id: int):
-    order = access_order(request.user, order_id)
+    authority = request_authority(request)
+    order = access_order(authority, order_id)
     seats = queries.order_seats(request.user, order)
     filters = SeatFilterForm(request.GET)
     counts = status_counts(seats)
@@ -91,7 +92,6 @@ def order_detail(request, order_id: int):
     lines = list(order.lines.select_related("product"))
     queries.attach_order(page, order, lines)
     queries.attach_details(page)
-    authority = SeatAuthority.of(request.user)
     offer = Offer(authority=authority, group_ids=authority.groups_in(order.store_id))
     back = request.get_full_path()
     context = {
@@ -146,7 +146,7 @@ def _export_row(seat) -> list:
 def order_export(request, order_id: int):
     """The seats the agent manages in the order as CSV, streamed; cells are neutralised so a
     learner's name cannot run as a formula in a spreadsheet. The BOM lets Excel read UTF-8."""
-    order = access_order(request.user, order_id)
+    order = access_order(request_authority(request), order_id)
     seats = queries.export_seats(request.user, order).iterator(chunk_size=1000)
     lines = chain(["\ufeff"], csv_lines(chain([EXPORT_HEADER], map(_export_row, seats))))
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from core.errors import SeatActionError
 from core.navigation import safe_next
-from seats.access import SeatAuthority, access_seat
+from seats.access import access_seat, request_authority
 from seats.actions import AGENT_ACTIONS, SeatAction
 
 
@@ -41,7 +41,7 @@ def seat_action(request, seat_id: int, action: str):
         "action": action,
         "seat": seat,
         "form": form,
-        "problem": action.problem(seat, SeatAuthority.of(request.user)),
+        "problem": action.problem(seat, request_authority(request)),
         "back": back,
         "store": seat.order.store,
         "nav": "orders",

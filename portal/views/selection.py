@@ -35,7 +35,7 @@ from imports.selection import (
     seats_phrase,
     selected_seats,
 )
-from seats.access import SeatAuthority, access_order
+from seats.access import access_order, request_authority
 
 from .. import queries
 from ..forms import RecipientsForm, SeatFilterForm
@@ -57,7 +57,7 @@ def _session_key(order) -> str:
 @require_POST
 def select(request, order_id: int):
     """The order page's selection, remembered, then its confirmation page."""
-    order = access_order(request.user, order_id)
+    order = access_order(request_authority(request), order_id)
     action = _action(request.POST.get("action"))
     seats = queries.order_seats(request.user, order)
     if request.POST.get("every"):
@@ -109,7 +109,7 @@ def _stored(request, order, token: str) -> dict | None:
 @login_required
 def confirm(request, order_id: int, token: str):
     """GET: what the action will touch and skip; POST: do it."""
-    order = access_order(request.user, order_id)
+    order = access_order(request_authority(request), order_id)
     stored = _stored(request, order, token)
     if stored is None:
         messages.error(request, "That selection is no longer available; select the seats again.")
@@ -140,7 +140,7 @@ def _page(request, order, action: SelectionAction, stored: dict, form, **extra):
         action,
         selected_seats(order, stored["seats"]),
         order=order,
-        authority=SeatAuthority.of(request.user),
+        authority=request_authority(request),
     )
     stored["touched"] = {str(seat): version for seat, version in found.touched.items()}
     request.session.modified = True

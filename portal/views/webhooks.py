@@ -23,7 +23,7 @@ NEW_SECRET = "webhooks.new_secret"
 
 @login_required
 def webhook_list(request):
-    may_register = portal_sections(request.user)["orders"]
+    may_register = portal_sections(request)["orders"]
     form = EndpointForm(request.POST or None)
     if request.method == "POST" and may_register and form.is_valid():
         try:

@@ -13,7 +13,7 @@ from accounts.models import User
 from core.errors import SeatActionError
 
 from .. import access, data_rules, rules
-from ..events import record_events
+from ..events import Event, record_events
 from ..models import Enrollment, Seat, SeatEvent, SupplementalAnswer, SupplementalQuestion
 
 logger = logging.getLogger("seats")
@@ -109,7 +109,7 @@ def transition(
     actor: User | None,
     details: dict | None = None,
     **kwargs,
-) -> SeatEvent:
+) -> Event:
     """Run the action's transition on a locked seat, save it and write its event. The state
     graph is checked again here, whatever the caller checked before."""
     problem = rules.state_allows(action)(seat)
@@ -128,24 +128,19 @@ def record_event(
     from_status: str,
     actor: User | None,
     details: dict | None = None,
-) -> SeatEvent:
+) -> Event:
+    actor_id = getattr(actor, "pk", None)
     logger.info(
         "seat %s %s: %s -> %s",
         seat.pk,
         action,
         from_status,
         seat.status,
-        extra={"seat_id": seat.pk, "action": str(action), "actor_id": getattr(actor, "pk", None)},
+        extra={"seat_id": seat.pk, "action": str(action), "actor_id": actor_id},
     )
-    event = SeatEvent(
-        seat=seat,
-        action=action,
-        from_status=from_status,
-        to_status=seat.status,
-        actor=actor,
-        details=details or {},
-    )
-    return record_events([event])[0]
+    return record_events(
+        [Event(seat.pk, action, from_status, seat.status, actor_id, details or {})]
+    )[0]
 
 
 def require_no_active_enrollment(product, email: str) -> None:

@@ -9,7 +9,7 @@ from groups.models import PurchasingGroup
 from orders.models import Order
 
 from .. import access, rules
-from ..events import record_events
+from ..events import Event, record_events
 from ..models import Seat, SeatEvent
 from ._base import acting_on, record_event, refusing_conflicts, require, require_store_admin
 
@@ -67,12 +67,12 @@ def set_order_owner_group(*, order: Order, actor: User, group: PurchasingGroup) 
     Seat.objects.filter(pk__in=ids).update(owner_group=group, version=F("version") + 1)
     record_events(
         [
-            SeatEvent(
+            Event(
                 seat_id=pk,
                 action=SeatEvent.Action.CHANGE_OWNER_GROUP,
                 from_status=status,
                 to_status=status,
-                actor=actor,
+                actor_id=actor.pk,
                 details={"from_group": previous, "to_group": group.name},
             )
             for pk, status, previous in movable

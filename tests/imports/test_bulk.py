@@ -2,6 +2,7 @@
 per-seat services leave, in a number of queries that does not grow with the file."""
 
 import time
+from unittest import mock
 
 import pytest
 from django.db import connection
@@ -21,7 +22,9 @@ from imports.bulk import (
     validate_bulk_assign,
     validate_bulk_email,
 )
+from notifications import tasks
 from notifications.models import OutboundEmail
+from notifications.services import BATCH_SIZE as EMAIL_BATCH
 from seats import services
 from seats.emails import SeatEmail, topic_for
 from seats.models import Enrollment, Redemption, Seat, SeatEvent, SupplementalAnswer
@@ -315,3 +318,25 @@ def test_bulk_assign_of_5000_rows_is_batched(agent, group):
     assert SeatEvent.objects.filter(seat__order=order).count() == 5000
     assert Enrollment.objects.filter(seat__order=order).count() == 5000
     assert OutboundEmail.objects.filter(kind=SeatEmail.INVITATION).count() == 5000
+
+
+def test_a_bulk_actions_emails_reach_the_broker_as_one_message_and_are_all_sent(
+    agent, group, mailoutbox, django_capture_on_commit_callbacks
+):
+    count = EMAIL_BATCH * 2 + 1
+    order = factories.make_order(seats=count, buyer=agent, group=group)
+    with (
+        mock.patch.object(tasks.publish_batches, "delay") as published,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        bulk_assign(order=order, actor=agent, rows=rows_of(count))
+    ((ids,),) = [call.args for call in published.call_args_list]
+    assert len(ids) == count and mailoutbox == []
+
+    # a worker splits the message into batches (Celery runs them eagerly in tests)
+    with mock.patch.object(tasks.send_emails, "delay", wraps=tasks.send_emails.delay) as batches:
+        assert tasks.publish_batches.apply(args=[ids]).get() == count
+    assert [len(call.args[0]) for call in batches.call_args_list] == [EMAIL_BATCH, EMAIL_BATCH, 1]
+    assert sorted(message.to[0] for message in mailoutbox) == sorted(
+        row.email for row in rows_of(count)
+    )

@@ -1,12 +1,14 @@
 """With the broker down, actions still succeed at once; the outbox sweep sends the emails later."""
 
 import time
+from unittest import mock
 
 from django.urls import reverse
+from django.utils import timezone
 
 from notifications.models import OutboundEmail
 from notifications.services import BATCH_SIZE, enqueue
-from notifications.tasks import sweep_outbox
+from notifications.tasks import publish_batches, send_emails, sweep_outbox
 from seats import services
 from seats.emails import SeatEmail, topic_for
 from seats.models import Redemption, Seat
@@ -79,3 +81,17 @@ def test_a_bulk_enqueue_gives_up_on_a_dead_broker_once_not_per_batch(db):
         assert enqueue([email.pk for email in emails]) == 0
         assert time.monotonic() - started < FAST
     assert not OutboundEmail.objects.filter(queued_at__isnull=False).exists()
+
+
+def test_a_worker_splitting_a_bulk_enqueue_leaves_what_the_broker_refused_to_the_sweep(db):
+    emails = OutboundEmail.objects.bulk_create(
+        OutboundEmail(
+            kind=SeatEmail.ASSIGNMENT_NOTICE, to_email=f"p{n}@example.com", queued_at=timezone.now()
+        )
+        for n in range(BATCH_SIZE * 3)
+    )
+    ids = [email.pk for email in emails]
+    with mock.patch.object(send_emails, "delay", side_effect=[None, ConnectionError("gone")]):
+        assert publish_batches.apply(args=[ids]).get() == BATCH_SIZE
+    unqueued = OutboundEmail.objects.filter(queued_at__isnull=True).values_list("pk", flat=True)
+    assert sorted(unqueued) == ids[BATCH_SIZE:]

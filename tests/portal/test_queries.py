@@ -1,7 +1,7 @@
 """The list pages run a fixed number of queries whatever the size of the order: session, user,
-the sections the navigation offers, then the page's own (order page: order with its store and
-owner group, counts, seats, live links, history, managed groups, lines, imports; and a count of
-the seats a search finds)."""
+the sections the navigation offers, then the page's own (order page: the groups the agent
+manages, the order with its store and owner group, counts, seats, live links, history, lines,
+whether it had imports and, if so, which; and a count of the seats a search finds)."""
 
 import pytest
 from django.urls import reverse
@@ -14,7 +14,9 @@ from tests import factories
 
 ORDERS_LIST_QUERIES = 6
 ORDER_PAGE_QUERIES = 11
-ORDER_SEARCH_QUERIES = 12
+# An order that had imports: which ones, after whether it had any.
+ORDER_WITH_IMPORTS_QUERIES = ORDER_PAGE_QUERIES + 1
+ORDER_SEARCH_QUERIES = ORDER_WITH_IMPORTS_QUERIES + 1
 GROUPS_PAGE_QUERIES = 5
 
 
@@ -54,16 +56,25 @@ def test_order_page_queries_do_not_grow_with_seats(
     order = order_of(size, agent, group)
     importing(order, agent)
     url = reverse("portal:order", args=[order.pk])
-    with django_assert_num_queries(ORDER_PAGE_QUERIES):
+    with django_assert_num_queries(ORDER_WITH_IMPORTS_QUERIES):
         response = agent_client.get(url)
     assert len(response.context["rows"]) == min(size, 25)
     assert "badge--return_pending" in response.text
     assert "Importing 1 learner: 0 done" in response.text
     assert "The import of 1 row finished" in response.text
-    with django_assert_num_queries(ORDER_PAGE_QUERIES):
+    with django_assert_num_queries(ORDER_WITH_IMPORTS_QUERIES):
         agent_client.get(url, {"status": Seat.Status.ASSIGNED, "page": 1})
     with django_assert_num_queries(ORDER_SEARCH_QUERIES):
         agent_client.get(url, {"q": "learner", "status": Seat.Status.ASSIGNED, "page": 1})
+
+
+def test_an_order_that_never_had_an_import_spares_the_query_for_them(
+    agent_client, agent, group, django_assert_num_queries
+):
+    order = order_of(10, agent, group)
+    with django_assert_num_queries(ORDER_PAGE_QUERIES):
+        response = agent_client.get(reverse("portal:order", args=[order.pk]))
+    assert 'id="imports-title"' not in response.text
 
 
 @pytest.mark.parametrize("size", [10, 2000])

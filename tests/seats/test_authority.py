@@ -7,7 +7,9 @@ from django.urls import reverse
 
 from core.errors import SeatActionError
 from imports.bulk import AssignRow, validate_bulk_assign
+from orders.models import Order
 from seats import services
+from seats.access import SeatAuthority, orders_visible_to
 from seats.models import Seat
 from tests import factories
 
@@ -70,3 +72,24 @@ def test_the_buyer_manages_seats_without_a_group(agent, group):
     colleague = factories.make_agent(group, email="colleague@example.com")
     with pytest.raises(SeatActionError, match="manage this seat"):
         services.unassign_seat(seat=order.seats.get(), actor=colleague)
+
+
+def test_one_orders_check_agrees_with_the_orders_list(moved_seat, agent, store_admin, learner):
+    """``access_order`` checks an order at hand in Python (``SeatAuthority.sees_order``), the
+    orders list asks the database (``orders_visible_to``): for everyone, the same orders."""
+    order = moved_seat.order
+    contoso_agent = factories.make_agent(moved_seat.owner_group, email="boss@contoso.example")
+    colleague = factories.make_agent(order.owner_group, email="colleague@example.com")
+    stranger = factories.make_agent(email="stranger@example.com")
+    groupless = factories.make_order(seats=1, buyer=agent, group=order.owner_group)
+    Seat.objects.filter(order=groupless).update(owner_group=None)
+    Order.objects.filter(pk=groupless.pk).update(owner_group=None)
+    people = [agent, contoso_agent, colleague, stranger, store_admin, learner]
+    orders = list(Order.objects.all())
+    for person in people:
+        authority = SeatAuthority.of(person)
+        listed = set(orders_visible_to(person))
+        assert {o for o in orders if authority.sees_order(o)} == listed, person.email
+    assert order in set(orders_visible_to(contoso_agent)), "one seat of it is theirs"
+    assert groupless not in set(orders_visible_to(colleague)), "no seat of it is their group's"
+    assert orders_visible_to(stranger).count() == 0
