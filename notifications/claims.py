@@ -44,13 +44,17 @@ _CLAIM = (
     f"WHERE pg_try_advisory_lock(%s, {_KEY})), "
     f"taken AS (UPDATE {_TABLE} AS email SET queued_at = NULL FROM {_TABLE} AS before "
     f"WHERE email.id IN (SELECT id FROM held) AND before.id = email.id "
-    f"AND email.status = %s RETURNING email.id, before.queued_at) "
+    f"AND email.status = (SELECT %s) RETURNING email.id, before.queued_at) "
     "SELECT held.id, taken.id IS NOT NULL, taken.queued_at "
     "FROM held LEFT JOIN taken ON taken.id = held.id"
 )
 """Lock what no other worker holds, take off the broker's books what of it is pending, and say
-which ids were locked, which were taken and when each taken one had been queued."""
-_REQUEUED = f"UPDATE {_TABLE} SET queued_at = now() WHERE id = ANY(%s) AND status = %s"  # noqa: S608
+which ids were locked, which were taken and when each taken one had been queued. The status is
+compared with ``(SELECT %s)``, a value the planner cannot see: seeing 'pending', a planner whose
+statistics date from a quiet hour (few pending rows) scanned the pending index, every pending
+email against every id of the batch: 29 ms per claim with 2,000 pending, growing with both.
+Blind to it, it goes by the ids: 0.3 ms."""
+_REQUEUED = f"UPDATE {_TABLE} SET queued_at = now() WHERE id = ANY(%s) AND status = (SELECT %s)"  # noqa: S608
 _RELEASE = f"SELECT pg_advisory_unlock(%s, {_KEY}) FROM unnest(%s::bigint[]) AS id"  # noqa: S608
 
 

@@ -20,6 +20,7 @@ from .sending import Sender
 from .services import publish, requeue
 
 logger = logging.getLogger(__name__)
+_PENDING = OutboundEmail.Status.PENDING
 
 
 class TemporarySMTPError(Exception):
@@ -57,9 +58,10 @@ def send_emails(email_ids: list[int]) -> int:
     """Send a batch over one connection; returns how many this run sent. A transient error stops
     the batch and Celery retries all of it with backoff; what was sent already is skipped."""
     with claimed(email_ids) as taken:
-        batch = OutboundEmail.objects.filter(status=OutboundEmail.Status.PENDING).in_bulk(
-            list(taken)
-        )
+        # By their ids, then which are still pending: asked of the database, "pending" could
+        # send it scanning every pending email (``claims._CLAIM``).
+        found = OutboundEmail.objects.in_bulk(list(taken))
+        batch = {pk: email for pk, email in found.items() if email.status == _PENDING}
         for email in batch.values():
             email.queued_at = taken[email.pk]  # written back with the outcome
         order = [email_id for email_id in email_ids if email_id in batch]

@@ -10,7 +10,7 @@ from celery.exceptions import Retry
 from django.core import mail
 from django.db import Error, connection
 
-from notifications import emails, tasks
+from notifications import claims, emails, tasks
 from notifications.claims import LOCK_SPACE, claimed, unclaimed
 from notifications.models import OutboundEmail
 from notifications.outcomes import Outcomes
@@ -228,3 +228,26 @@ def test_a_claiming_worker_asks_postgresql_to_notice_its_machine_vanishing(email
         silent_seconds, unanswered_ms = cursor.fetchone()
     assert 0 < silent_seconds <= 30
     assert 0 < unanswered_ms <= 30_000
+
+
+@pytest.mark.postgres
+def test_a_claim_goes_by_its_ids_however_many_emails_wait(db):
+    """Statistics gathered in a quiet hour say few emails are pending; a bulk action then queues
+    thousands. The claim of a batch must still find its rows by id, not walk every pending one."""
+    emails = OutboundEmail.objects.bulk_create(
+        OutboundEmail(kind="invitation", to_email=f"r{n}@example.com", status="sent")
+        for n in range(500)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {OutboundEmail._meta.db_table}")
+    OutboundEmail.objects.update(status=OutboundEmail.Status.PENDING)
+    ids = [email.pk for email in emails[:100]]
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + claims._CLAIM, [ids, LOCK_SPACE, "pending"])
+        claim_plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("EXPLAIN " + claims._REQUEUED, [ids, "pending"])
+        requeue_plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "outbox_pending_idx" not in claim_plan, claim_plan
+    assert "outbox_pending_idx" not in requeue_plan, requeue_plan
+    with claimed(ids) as taken:
+        assert sorted(taken) == ids
