@@ -13,6 +13,7 @@ a subscriber writes one statement for the batch, not one per email. Until then t
 announces it instead (``announce_outcomes``).
 """
 
+import hashlib
 import select
 from collections.abc import Iterable, Sequence
 
@@ -22,6 +23,22 @@ from psycopg import pq
 
 from .models import OutboundEmail
 from .signals import DeliveryEvent, announce
+
+
+def _prepared(sql: str) -> bytes:
+    """The name of ``sql`` as a statement prepared on the session, preparing it the first time.
+    The name is the text's digest, so a session that has it already (from an earlier batch) keeps
+    it; the connection remembers what it prepared, and a new connection asks the session."""
+    connection = db.connection
+    name = f"outcome_{hashlib.sha1(sql.encode(), usedforsecurity=False).hexdigest()}"
+    prepared = connection.__dict__.setdefault("seatstore_prepared", set())
+    if name not in prepared:
+        with db.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_prepared_statements WHERE name = %s", [name])
+            if not cursor.fetchone():
+                cursor.execute(f"PREPARE {name} AS {sql}")
+        prepared.add(name)
+    return name.encode()
 
 
 class OutcomeWriter:
@@ -43,13 +60,16 @@ class OutcomeWriter:
             self._wrapper.__exit__(*exc_info)
 
     def run(self, sql: str, params: Sequence) -> None:
-        """Send ``sql`` (``$1``-style placeholders, parameters as text) and return at once."""
+        """Send ``sql`` (``$1``-style placeholders, parameters as text) and return at once. The
+        statement is prepared on the session the first time: parsing and planning it again for
+        every email was a quarter of what PostgreSQL spent on an outcome."""
         self.wait()
         db.ensure_connection()
+        name = _prepared(sql)
         pgconn = db.connection.pgconn
         values = [None if value is None else str(value).encode() for value in params]
         with db.wrap_database_errors:
-            pgconn.send_query_params(sql.encode(), values)
+            pgconn.send_query_prepared(name, values)
             while pgconn.flush():
                 select.select([], [pgconn.socket], [])
         self._unanswered = True
