@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from operator import attrgetter, itemgetter
 
 from django.db import connection
-from django.db.models import Field, JSONField, Model, QuerySet
+from django.db.models import Field, JSONField, Lookup, Model, QuerySet
 from django.db.models.constants import LOOKUP_SEP
 from django.db.models.expressions import RawSQL
 from django.db.models.fields import NOT_PROVIDED
@@ -110,19 +110,41 @@ def execute(statement: str, params: Sequence) -> tuple[int, list]:
         return cursor.rowcount, cursor.fetchall() if cursor.description else []
 
 
+@Field.register_lookup
+class AnyOf(Lookup):
+    """``<field> = ANY(<array>)``: ``values_among``'s filter on PostgreSQL, the values bound as
+    one array."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+    can_use_none_as_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", [*lhs_params, list(self.rhs)]
+
+
 def values_among(queryset: QuerySet, lookup: str, values: Sequence, *fields: str) -> list[tuple]:
     """``queryset.filter(<lookup>__in=values).values_list(*fields)``, with ``values`` sent as one
     array rather than one parameter each: Django compiles and quotes every parameter of an
     ``__in``, which for a file's 5,000 addresses took several times the database's own work.
-    Rows come back in no particular order and without the fields' Python conversions."""
+    On PostgreSQL the filter is ``= ANY(array)``, which it hashes whatever it believes of the
+    tables: as ``IN (SELECT … FROM unnest(array))``, a planner that thought a fresh product had
+    one enrollment compared each of its 55,000 with all 50,000 addresses of an import, for
+    minutes. Elsewhere the values are a VALUES list. Rows come back in no particular order and
+    without the fields' Python conversions."""
     if not values:
         return []
-    target = _field_at(queryset.model, lookup)
-    table, params = values_table(target.model, [target.attname], [(value,) for value in values])
-    column = connection.ops.quote_name(target.column)
-    listed = RawSQL(f"SELECT v.{column} FROM {table}", params)  # noqa: S608, S611
-    rows = queryset.filter(**{f"{lookup}__in": listed}).order_by().values_list(*fields)
-    return execute(*rows.query.sql_with_params())[1]
+    if connection.vendor == "postgresql":
+        found = queryset.filter(**{f"{lookup}__any_of": values})
+    else:
+        target = _field_at(queryset.model, lookup)
+        rows = [(value,) for value in values]
+        table, params = values_table(target.model, [target.attname], rows)
+        column = connection.ops.quote_name(target.column)
+        listed = RawSQL(f"SELECT v.{column} FROM {table}", params)  # noqa: S608, S611
+        found = queryset.filter(**{f"{lookup}__in": listed})
+    return execute(*found.order_by().values_list(*fields).query.sql_with_params())[1]
 
 
 def _field_at(model: type[Model], lookup: str) -> Field:
