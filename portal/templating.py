@@ -1,14 +1,15 @@
 """The Jinja2 environment of the order page's content and its seat rows: Django's engine spent
 about half of the page's time drawing them, Jinja2 compiles a template to Python once. The
 filters are the portal's and Django's template filters, taking times in the current time zone
-as Django's do; ``url`` is Django's ``{% url %}``."""
+as Django's do; ``url`` and ``querystring`` are Django's tags of those names."""
+
+from types import SimpleNamespace
 
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template.defaultfilters import pluralize
-from django.template.loader import render_to_string
+from django.template.defaulttags import querystring as django_querystring
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.safestring import SafeString
 from django.utils.timezone import template_localtime
 from jinja2 import Environment, StrictUndefined, pass_context
 
@@ -40,10 +41,9 @@ def return_news(seat):
 
 
 @pass_context
-def django_include(context, template_name: str, **values) -> SafeString:
-    """A Django template that other pages include too (pagination), drawn within a Jinja2 one
-    for the same request."""
-    return render_to_string(template_name, values, request=context.get("request"))
+def querystring(context, **changes) -> str:
+    """Django's ``{% querystring %}``: the request's query string with ``changes`` made."""
+    return django_querystring(SimpleNamespace(request=context["request"]), **changes)
 
 
 def environment(**options) -> Environment:
@@ -58,6 +58,7 @@ def environment(**options) -> Environment:
         return_news=return_news,
         intcomma=intcomma,
         pluralize=pluralize,
+        page_numbers=tags.page_numbers,
     )
-    env.globals.update(url=url, django_include=django_include)
+    env.globals.update(url=url, querystring=querystring)
     return env

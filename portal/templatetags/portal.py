@@ -46,7 +46,6 @@ def timestamp(value, format_string: str) -> str:
     )
 
 
-@register.simple_tag
 def page_numbers(page) -> list[int | None]:
     """The page numbers a pagination links to around ``page``: the first and last, two on each
     side of the current one, and ``None`` for each run of pages left out. No query: the
@@ -64,10 +63,11 @@ def chart(chart):
 
 
 @register.simple_tag(takes_context=True)
-def jinja(context, template_name: str) -> SafeString:
-    """Draw part of a page with a Jinja2 template (``<app>/jinja2/``) from the page's context:
-    the order page's content took Django's engine several times as long. Jinja2 escapes what
+def jinja(context, template_name: str, **values) -> SafeString:
+    """Draw part of a page with a Jinja2 template (``<app>/jinja2/``) from the page's context
+    and ``values``: the order page's content took Django's engine several times as long, and
+    what it shares with other pages (the pagination) is drawn alike there. Jinja2 escapes what
     it prints."""
     template = engines["jinja2"].get_template(template_name)
-    html = template.render(context.flatten(), request=context.get("request"))
+    html = template.render(context.flatten() | values, request=context.get("request"))
     return mark_safe(html)  # noqa: S308 -- HTML that Jinja2 built, escaping every value
