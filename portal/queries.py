@@ -47,14 +47,15 @@ def filter_seats(seats: QuerySet[Seat], *, status: str = "", search: str = "") -
 
 
 # What a seat's row shows; joined, or prefetched in one query for the whole page. The course
-# comes from the order's lines (``attach_order``), or is joined where the lines are not at hand.
-ROW_RELATIONS = ("owner_group", "learner", "enrollment")
+# comes from the order's lines (``attach_order``), or is joined where the lines are not at hand;
+# the owner group's name is an annotation (``owner_group_name``), not a group object per row.
+ROW_RELATIONS = ("learner", "enrollment")
 # Only the columns the rows show: loading whole users and enrollments cost more than the query.
 ROW_FIELDS = (
     "status",
     "version",
     "order_line",
-    "owner_group__name",
+    "owner_group",
     "learner__first_name",
     "learner__last_name",
     "learner__email",
@@ -92,7 +93,11 @@ def _latest_events(seat_ids: list[int]) -> QuerySet[SeatEvent]:
 
 def with_details(seats: QuerySet[Seat]) -> QuerySet[Seat]:
     """Seats with their rows' relations joined; ``attach_details`` adds the rest."""
-    return seats.select_related(*ROW_RELATIONS).only(*ROW_FIELDS)
+    return (
+        seats.select_related(*ROW_RELATIONS)
+        .only(*ROW_FIELDS)
+        .annotate(owner_group_name=F("owner_group__name"))
+    )
 
 
 def attach_details(seats: Sequence[Seat]) -> None:
@@ -133,7 +138,7 @@ def export_seats(user, order: Order) -> QuerySet[Seat]:
     """Every seat of the order the user manages, for the CSV export (no history)."""
     return (
         order_seats(user, order)
-        .select_related("order_line__product", *ROW_RELATIONS)
+        .select_related("order_line__product", "owner_group", *ROW_RELATIONS)
         .prefetch_related(_live_links())
         .order_by("pk")
     )
