@@ -5,10 +5,11 @@ from datetime import datetime, time, timedelta
 from django import forms
 from django.utils import timezone
 
-from orders.models import Order, Product
+from orders.models import Product
 from seats import data_rules
 from seats.forms import SupplementalAnswersForm
 from seats.models import Seat
+from seats.selectors import hand_out_pool
 
 from .domains import parse_domains
 from .services.links import MAX_CAP
@@ -44,9 +45,9 @@ class JoinLinkForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["group"].queryset = groups
         self.fields["product"].queryset = Product.objects.filter(
-            pk__in=Seat.objects.filter(
-                owner_group__in=groups, order__status=Order.Status.PAID
-            ).values("order_line__product_id")
+            pk__in=hand_out_pool(Seat.objects.filter(owner_group__in=groups)).values(
+                "order_line__product_id"
+            )
         ).order_by("name")
         self.fields["expires_on"].initial = timezone.localdate() + timedelta(days=14)
 

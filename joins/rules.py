@@ -8,9 +8,9 @@ from django.utils import formats, timezone
 
 from accounts.models import User
 from groups.models import PurchasingGroup
-from orders.models import Order
 from seats import data_rules
 from seats.models import Seat
+from seats.selectors import hand_out_pool
 
 from .domains import email_domain, listed_domains
 from .models import JoinClaim, JoinLink, RequestDomain, SeatRequest
@@ -169,9 +169,8 @@ def may_ask(group: PurchasingGroup, user: User, *, via_link: bool) -> str | None
 
 
 def offers_product(group: PurchasingGroup, product) -> str | None:
-    if not Seat.objects.filter(
-        owner_group=group, order_line__product=product, order__status=Order.Status.PAID
-    ).exists():
+    seats = Seat.objects.filter(owner_group=group, order_line__product=product)
+    if not hand_out_pool(seats).exists():
         return f"{group} has no seats in {product}."
     return None
 

@@ -3,8 +3,8 @@
 from django.db.models import Count, Q, QuerySet
 
 from groups.models import PurchasingGroup
-from orders.models import Order
 from seats.models import Enrollment, Seat
+from seats.selectors import hand_out_pool
 
 from .access import links_managed_by, requests_managed_by, requests_of_groups
 from .domains import email_domain
@@ -33,11 +33,9 @@ def requestable_group(user, group_id: int, *, linked: set[int]) -> PurchasingGro
 
 def request_offers(user, *, linked: set[int]) -> list[dict]:
     """The (group, course) pairs the learner may ask for, with whether they already asked or are
-    enrolled: the courses a group has paid seats in. Three queries."""
+    enrolled: the courses a group hands out seats in (``hand_out_pool``). Three queries."""
     rows = (
-        Seat.objects.filter(
-            owner_group__in=_requestable_groups(user, linked), order__status=Order.Status.PAID
-        )
+        hand_out_pool(Seat.objects.filter(owner_group__in=_requestable_groups(user, linked)))
         .values(
             "owner_group_id",
             "owner_group__name",

@@ -75,25 +75,24 @@ def validity_warning(order: Order, unused: int) -> dict | None:
     return None
 
 
-def seats_to_hand_out(*, group_id: int, product_id: int) -> QuerySet[Seat]:
-    """The available seats of a group's paid bulk orders for a product, oldest first: the pool a
-    join link or an approved seat request takes from (the assignment's rules check each again,
-    ``rules.order_valid`` among them: an expired order's seats are left out here so that a claim
-    takes a seat that can be handed out)."""
-    return (
-        Seat.objects.filter(
-            owner_group_id=group_id,
-            order_line__product_id=product_id,
-            status=Seat.Status.AVAILABLE,
-            order__status=Order.Status.PAID,
-            order__kind=Order.Kind.BULK,
-        )
-        .filter(
-            Q(order__seats_valid_until__isnull=True)
-            | Q(order__seats_valid_until__gt=timezone.now())
-        )
-        .order_by("pk")
+def hand_out_pool(seats: QuerySet[Seat]) -> QuerySet[Seat]:
+    """Those of ``seats`` a group hands out through join links and seat requests, whatever
+    their status: the seats of its paid bulk orders that have not expired. A group offers a
+    course while it has some (the join-link form, the learner's request list and both services
+    ask this), though all may be taken for now."""
+    return seats.filter(order__status=Order.Status.PAID, order__kind=Order.Kind.BULK).filter(
+        Q(order__seats_valid_until__isnull=True) | Q(order__seats_valid_until__gt=timezone.now())
     )
+
+
+def seats_to_hand_out(*, group_id: int, product_id: int) -> QuerySet[Seat]:
+    """The available seats of a group's pool for a product, oldest first: what a join link or an
+    approved seat request takes (the assignment's rules check each again; an expired order's
+    seats are left out of the pool so that a claim takes a seat that can be handed out)."""
+    seats = Seat.objects.filter(
+        owner_group_id=group_id, order_line__product_id=product_id, status=Seat.Status.AVAILABLE
+    )
+    return hand_out_pool(seats).order_by("pk")
 
 
 def search_seats(seats: QuerySet[Seat], search: str) -> QuerySet[Seat]:

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from joins import services
 from joins.models import JoinLink, RequestDomain, RequestLink, SeatRequest
+from orders.models import Order
 from seats.models import Seat
 from tests import factories
 
@@ -60,6 +61,13 @@ def test_a_bad_link_form_says_why_and_creates_nothing(agent_client, group, produ
     assert "Choose today or a later day." in page.text
     assert "greater than or equal to 1" in page.text
     assert not JoinLink.objects.exists()
+
+
+def test_the_link_form_offers_only_courses_with_seats_to_hand_out(agent_client, order, product):
+    course = f">{product.name}</option>"
+    assert course in agent_client.get(reverse("joins:links")).text
+    Order.objects.filter(pk=order.pk).update(seats_valid_until=timezone.now() - timedelta(days=1))
+    assert course not in agent_client.get(reverse("joins:links")).text
 
 
 def test_the_link_list_costs_the_same_queries_for_more_links(

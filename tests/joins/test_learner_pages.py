@@ -2,11 +2,15 @@
 answer, join; a seat request from the courses the learner may ask for. Nothing a refusal shows
 changes a seat."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from joins import services
 from joins.models import JoinClaim, JoinLink, SeatRequest
+from orders.models import Order
 from seats.models import Seat
 from tests import factories
 
@@ -110,6 +114,16 @@ def test_a_learner_at_an_allowed_domain_sees_the_courses_to_ask_for(
     page = client.get(reverse("request_seat"))
     new = reverse("request_seat_new", args=[open_group.pk, product.pk])
     assert f'href="{new}"' in page.text
+
+
+def test_a_course_whose_seats_expired_is_no_longer_offered(
+    client, open_group, joiner, product, order
+):
+    Order.objects.filter(pk=order.pk).update(seats_valid_until=timezone.now() - timedelta(days=1))
+    client.force_login(joiner)
+    page = client.get(reverse("request_seat"))
+    assert reverse("request_seat_new", args=[open_group.pk, product.pk]) not in page.text
+    assert "No course to ask for" in page.text
 
 
 def test_a_learner_asks_for_a_seat(client, open_group, joiner, product):

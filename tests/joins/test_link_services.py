@@ -9,6 +9,7 @@ from django.utils import timezone
 from core.errors import SeatActionError
 from joins import rules, services
 from joins.models import JoinClaim, JoinLink
+from orders.models import Order
 from seats.models import Enrollment, Seat, SeatEvent
 from tests import factories
 
@@ -247,3 +248,21 @@ def test_an_agent_of_another_group_cannot_create_a_link(order, product, other_ag
             cap=5,
             expires_at=timezone.now() + timedelta(days=1),
         )
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"seats_valid_until": timezone.now() - timedelta(days=1)}, {"kind": Order.Kind.RETAIL}],
+    ids=["expired", "retail"],
+)
+def test_a_link_needs_seats_the_group_can_still_hand_out(order, product, change):
+    Order.objects.filter(pk=order.pk).update(**change)
+    with pytest.raises(SeatActionError, match="has no seats in"):
+        services.create_join_link(
+            actor=order.buyer,
+            group=order.owner_group,
+            product=product,
+            cap=5,
+            expires_at=timezone.now() + timedelta(days=1),
+        )
+    assert not JoinLink.objects.exists()
