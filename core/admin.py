@@ -168,6 +168,9 @@ class ServiceAdmin(admin.ModelAdmin):
     change_form_template = "admin/service_change_form.html"
     object_actions: tuple[ObjectAction, ...] = ()
     service_only = False
+    # The services of these rows write their History themselves (``core.audit``), for the
+    # portal's changes as for the admin's: the admin adds no second entry.
+    history_by_services = False
 
     # --- object actions ------------------------------------------------------------------------
 
@@ -268,6 +271,10 @@ class ServiceAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(
             reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
         )
+
+    def log_change(self, request, obj, message):
+        if not self.history_by_services:
+            super().log_change(request, obj, message)
 
     # --- service-only change pages -------------------------------------------------------------
 

@@ -69,6 +69,7 @@ class JoinClaimInline(ReadOnlyInline):
 @admin.register(JoinLink)
 class JoinLinkAdmin(ServiceAdmin):
     service_only = True
+    history_by_services = True
     list_display = ("id", "product", "group", "joined", "cap", "expires_at", "state_badge")
     list_select_related = ("product", "group")
     list_filter = ("state", "group__store")

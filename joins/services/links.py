@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from core.audit import record_change
 from core.errors import SeatActionError
 from groups.models import PurchasingGroup
 from notifications.emails import absolute
@@ -58,16 +59,19 @@ def create_join_link(
         ]
     )
     nonce, token_hash = new_token()
-    return JoinLink.objects.create(
-        group=group,
-        product=product,
-        cap=cap,
-        expires_at=expires_at,
-        allowed_domains=" ".join(domains),
-        token_nonce=nonce,
-        token_hash=token_hash,
-        created_by=actor,
-    )
+    with transaction.atomic():
+        link = JoinLink.objects.create(
+            group=group,
+            product=product,
+            cap=cap,
+            expires_at=expires_at,
+            allowed_domains=" ".join(domains),
+            token_nonce=nonce,
+            token_hash=token_hash,
+            created_by=actor,
+        )
+        record_change(actor=actor, record=link, message=f"Created for {cap} people.", added=True)
+    return link
 
 
 def _change(link: JoinLink, change: str, *, actor: User) -> JoinLink:
@@ -79,6 +83,7 @@ def _change(link: JoinLink, change: str, *, actor: User) -> JoinLink:
         refuse_first([rules.link_change_problem(link, change, claims=claims)])
         link.state = rules.LINK_CHANGES[change][0]
         link.save(update_fields=["state"])
+        record_change(actor=actor, record=link, message=f"Now {link.get_state_display().lower()}.")
     return link
 
 

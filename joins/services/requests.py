@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from core.audit import record_change
 from core.errors import SeatActionError
 from groups.models import PurchasingGroup
 from notifications.emails import absolute
@@ -51,6 +52,7 @@ def replace_request_link(*, group: PurchasingGroup, actor: User) -> RequestLink:
                 "created_at": timezone.now(),
             },
         )
+        record_change(actor=actor, record=group, message="Seat-request link replaced.")
     return link
 
 
@@ -65,6 +67,8 @@ def set_request_domains(*, group: PurchasingGroup, actor: User, domains: str) ->
             [RequestDomain(group=group, domain=domain) for domain in parsed],
             ignore_conflicts=True,
         )
+        listed = " ".join(parsed) or "none"
+        record_change(actor=actor, record=group, message=f"Seat-request domains: {listed}.")
     return parsed
 
 

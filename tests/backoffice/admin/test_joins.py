@@ -3,6 +3,7 @@ joins services, each list a fixed number of queries."""
 
 from datetime import timedelta
 
+from django.contrib.admin.models import LogEntry
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -93,3 +94,33 @@ def test_an_expired_link_is_listed_as_expired_and_offers_only_revoke(admin_clien
     assert JoinLink.objects.get().state == JoinLink.State.ACTIVE
     assert admin_client.post(action_url(link, "revoke")).status_code == 302
     assert JoinLink.objects.get().state == JoinLink.State.REVOKED
+
+
+def history_of(client, record) -> str:
+    page = client.get(change_url(record).replace("/change/", "/history/"))
+    assert page.status_code == 200
+    return page.text
+
+
+def test_a_links_history_names_who_changed_it_in_the_portal_and_the_admin(admin_client, order):
+    link, _ = factories.make_join_link(order)
+    services.pause_join_link(link=link, actor=order.buyer)
+    admin_client.post(action_url(link, "resume"))
+    admin_client.post(changelist_url(JoinLink), {"action": "revoke", "_selected_action": [link.pk]})
+
+    history = history_of(admin_client, link)
+    for message in ("Created for 10 people.", "Now paused.", "Now active.", "Now revoked."):
+        assert history.count(message) == 1, message
+    assert history.count(order.buyer.email) == 2  # created and paused in the portal
+    entries = LogEntry.objects.filter(content_type__model="joinlink", object_id=str(link.pk))
+    assert entries.count() == 4, "one entry per change, not a second one from the admin"
+
+
+def test_a_groups_history_names_who_changed_its_request_settings(admin_client, order):
+    group, agent = order.owner_group, order.buyer
+    services.set_request_domains(group=group, actor=agent, domains="northwind.example")
+    services.replace_request_link(group=group, actor=agent)
+    history = history_of(admin_client, group)
+    assert "Seat-request domains: northwind.example." in history
+    assert "Seat-request link replaced." in history
+    assert history.count(agent.email) == 2
