@@ -14,8 +14,8 @@ from imports.jobs import progress_of
 from orders.models import Order, OrderLine
 from seats.access import managed_group_ids, order_seats_visible_to, orders_visible_to
 from seats.capacity import capacity
-from seats.models import ImportJob, Redemption, Seat, SeatEvent
-from seats.selectors import annotate_status_counts, search_seats
+from seats.models import ImportJob, Seat, SeatEvent
+from seats.selectors import annotate_status_counts, live_links, pending_links, search_seats
 
 
 def order_list(user) -> QuerySet[Order]:
@@ -65,16 +65,6 @@ ROW_FIELDS = (
 )
 
 
-def _live_links() -> Prefetch:
-    return Prefetch("redemptions", queryset=_pending_links(), to_attr="live_links")
-
-
-def _pending_links() -> QuerySet[Redemption]:
-    return Redemption.objects.filter(state=Redemption.State.PENDING).only(
-        "seat", "recipient_email", "delivery_status", "expires_at"
-    )
-
-
 def _latest_events(seat_ids: list[int]) -> QuerySet[SeatEvent]:
     """The latest event of each of the seats, counting the seat's events in ``history_length``.
     PostgreSQL keeps each seat's first row with DISTINCT ON; elsewhere the rows are numbered per
@@ -107,7 +97,7 @@ def attach_details(seats: Sequence[Seat]) -> None:
     over its seat ids: Django's prefetching of a slice cost the page more than the queries."""
     links, events = defaultdict(list), defaultdict(list)
     seat_ids = [seat.pk for seat in seats]
-    for link in _pending_links().filter(seat_id__in=seat_ids):
+    for link in pending_links().filter(seat_id__in=seat_ids):
         links[link.seat_id].append(link)
     for event in _latest_events(seat_ids):
         events[event.seat_id].append(event)
@@ -139,7 +129,7 @@ def export_seats(user, order: Order) -> QuerySet[Seat]:
     return (
         order_seats(user, order)
         .select_related("order_line__product", "owner_group", *ROW_RELATIONS)
-        .prefetch_related(_live_links())
+        .prefetch_related(live_links())
         .order_by("pk")
     )
 

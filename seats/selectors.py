@@ -3,7 +3,7 @@ kept in a counter that could drift (IOMAD's 'used' counts did)."""
 
 from datetime import timedelta
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from orders.models import Order
@@ -93,6 +93,19 @@ def seats_to_hand_out(*, group_id: int, product_id: int) -> QuerySet[Seat]:
         owner_group_id=group_id, order_line__product_id=product_id, status=Seat.Status.AVAILABLE
     )
     return hand_out_pool(seats).order_by("pk")
+
+
+def pending_links() -> QuerySet[Redemption]:
+    """Seats' live redemption links (a seat has one at most), with what a seat's row or answer
+    shows of them."""
+    return Redemption.objects.filter(state=Redemption.State.PENDING).only(
+        "seat", "recipient_email", "delivery_status", "expires_at"
+    )
+
+
+def live_links() -> Prefetch:
+    """``live_links`` on each seat: its pending link or none, one query for a page of seats."""
+    return Prefetch("redemptions", queryset=pending_links(), to_attr="live_links")
 
 
 def search_seats(seats: QuerySet[Seat], search: str) -> QuerySet[Seat]:

@@ -1,11 +1,10 @@
-from django.db.models import Prefetch
 from ninja import Query, Router
 
 from accounts.models import normalize_email
 from seats.access import SeatAuthority
 from seats.actions import Offer, offered_actions
-from seats.models import Redemption, Seat
-from seats.selectors import search_seats
+from seats.models import Seat
+from seats.selectors import live_links, pending_links, search_seats
 
 from .. import scope
 from ..pagination import page
@@ -32,22 +31,11 @@ ROW_FIELDS = (
 )
 
 
-def live_links() -> Prefetch:
-    """Each seat's pending link, if any: one query for a page of seats."""
-    return Prefetch(
-        "redemptions",
-        queryset=Redemption.objects.filter(state=Redemption.State.PENDING).only(
-            "seat_id", "recipient_email", "delivery_status", "expires_at"
-        ),
-        to_attr="live_links",
-    )
-
-
 def seat_detail(key, seat_id: int) -> Seat:
     """A seat as the key sees it, with the actions its user may take on it now: the portal's
     offer, decided by the catalog (none for a store-wide key, which reads only)."""
     seat = scope.seat(key, seat_id)
-    seat.live_links = list(seat.redemptions.filter(state=Redemption.State.PENDING))
+    seat.live_links = list(pending_links().filter(seat=seat))
     actions = []
     if not key.store_wide:
         authority = SeatAuthority.of(key.user)
