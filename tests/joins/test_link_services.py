@@ -227,27 +227,24 @@ def test_creating_a_link_refuses_bad_settings(order, product, kwargs, message):
     assert not JoinLink.objects.exists()
 
 
+def open_link(order, product, *, actor=None):
+    return services.create_join_link(
+        actor=actor or order.buyer,
+        group=order.owner_group,
+        product=product,
+        cap=5,
+        expires_at=timezone.now() + timedelta(days=1),
+    )
+
+
 def test_a_link_needs_a_course_the_group_has_seats_in(order):
-    other = factories.ProductFactory(store=order.store)
     with pytest.raises(SeatActionError, match="has no seats in"):
-        services.create_join_link(
-            actor=order.buyer,
-            group=order.owner_group,
-            product=other,
-            cap=5,
-            expires_at=timezone.now() + timedelta(days=1),
-        )
+        open_link(order, factories.ProductFactory(store=order.store))
 
 
 def test_an_agent_of_another_group_cannot_create_a_link(order, product, other_agent):
     with pytest.raises(SeatActionError, match="not a purchasing agent"):
-        services.create_join_link(
-            actor=other_agent,
-            group=order.owner_group,
-            product=product,
-            cap=5,
-            expires_at=timezone.now() + timedelta(days=1),
-        )
+        open_link(order, product, actor=other_agent)
 
 
 @pytest.mark.parametrize(
@@ -258,11 +255,5 @@ def test_an_agent_of_another_group_cannot_create_a_link(order, product, other_ag
 def test_a_link_needs_seats_the_group_can_still_hand_out(order, product, change):
     Order.objects.filter(pk=order.pk).update(**change)
     with pytest.raises(SeatActionError, match="has no seats in"):
-        services.create_join_link(
-            actor=order.buyer,
-            group=order.owner_group,
-            product=product,
-            cap=5,
-            expires_at=timezone.now() + timedelta(days=1),
-        )
+        open_link(order, product)
     assert not JoinLink.objects.exists()
