@@ -68,6 +68,10 @@ def test_the_link_form_offers_only_courses_with_seats_to_hand_out(agent_client, 
     assert course in agent_client.get(reverse("joins:links")).text
     Order.objects.filter(pk=order.pk).update(seats_valid_until=timezone.now() - timedelta(days=1))
     assert course not in agent_client.get(reverse("joins:links")).text
+    forged = {"group": order.owner_group_id, "product": product.pk, "cap": 3}
+    page = agent_client.post(reverse("joins:links"), forged | {"expires_on": timezone.localdate()})
+    assert "Select a valid choice" in page.text
+    assert not JoinLink.objects.exists()
 
 
 def test_the_link_list_costs_the_same_queries_for_more_links(
